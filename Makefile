@@ -1,0 +1,37 @@
+# The two commands of operations.md: `make demo` and `make test`. Both install first.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | sha256sum | cut -c1-12)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install demo test ui bench lint clean
+
+install: $(STAMP)
+
+# uv installs the exact versions of uv.lock (pip's resolver backtracks for many minutes on
+# this stack without pins). uv itself is pinned in the lock's dev group.
+$(STAMP): pyproject.toml uv.lock
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || { $(VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(VENV)/bin/python -m ensurepip --default-pip >/dev/null; $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.8; }
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --quiet
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+demo: install
+	$(VENV)/bin/tthc demo
+
+test: install
+	$(VENV)/bin/python -m pytest -q
+
+ui: install
+	mkdir -p $(DAGSTER_HOME)
+	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: install
+	$(VENV)/bin/python benchmarks/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf data .dagster_home dbt_project/target dbt_project/logs

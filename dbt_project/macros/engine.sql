@@ -1,0 +1,71 @@
+{#- The few engine-specific pieces of SQL, behind adapter.dispatch. The `default__` versions
+    are written for Spark SQL (the national-scale engine); `duckdb__` for the warehouse today. -#}
+
+{#- One row per date from start_date to end_date (ISO strings), column calendar_date. -#}
+{% macro date_spine_days(start_date, end_date) -%}
+    {{ return(adapter.dispatch('date_spine_days', 'tthc')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__date_spine_days(start_date, end_date) -%}
+    select explode(sequence(to_date('{{ start_date }}'), to_date('{{ end_date }}'), interval 1 day)) as calendar_date
+{%- endmacro %}
+
+{% macro duckdb__date_spine_days(start_date, end_date) -%}
+    select cast(generate_series as date) as calendar_date
+    from generate_series(cast('{{ start_date }}' as date), cast('{{ end_date }}' as date), interval 1 day)
+{%- endmacro %}
+
+{#- Select-list items that unnest a list column: one output row per element, with its 1-based
+    position. An empty or null list gives no row. -#}
+{% macro unnest_with_position(list_column, element_alias, position_alias) -%}
+    {{ return(adapter.dispatch('unnest_with_position', 'tthc')(list_column, element_alias, position_alias)) }}
+{%- endmacro %}
+
+{% macro default__unnest_with_position(list_column, element_alias, position_alias) -%}
+    {#- Spark: posexplode is 0-based; the caller adds 1 through position_offset. -#}
+    posexplode({{ list_column }}) as ({{ position_alias }}, {{ element_alias }})
+{%- endmacro %}
+
+{% macro duckdb__unnest_with_position(list_column, element_alias, position_alias) -%}
+    unnest({{ list_column }}) as {{ element_alias }},
+    generate_subscripts({{ list_column }}, 1) as {{ position_alias }}
+{%- endmacro %}
+
+{#- date + n calendar days, as a date. -#}
+{% macro add_days(date_expr, days_expr) -%}
+    {{ return(adapter.dispatch('add_days', 'tthc')(date_expr, days_expr)) }}
+{%- endmacro %}
+
+{% macro default__add_days(date_expr, days_expr) -%}
+    date_add({{ date_expr }}, {{ days_expr }})
+{%- endmacro %}
+
+{% macro duckdb__add_days(date_expr, days_expr) -%}
+    cast({{ date_expr }} + cast({{ days_expr }} as integer) as date)
+{%- endmacro %}
+
+{#- The last second of a date, as a timestamp (a period or a due date ends at 23:59:59). -#}
+{% macro end_of_day(date_expr) -%}
+    {{ return(adapter.dispatch('end_of_day', 'tthc')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__end_of_day(date_expr) -%}
+    cast({{ date_expr }} as timestamp) + interval 86399 seconds
+{%- endmacro %}
+
+{% macro duckdb__end_of_day(date_expr) -%}
+    cast({{ date_expr }} as timestamp) + interval 86399 second
+{%- endmacro %}
+
+{#- ISO day of week, 1 = Monday … 7 = Sunday. -#}
+{% macro iso_day_of_week(date_expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'tthc')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expr) -%}
+    (((dayofweek({{ date_expr }}) + 5) % 7) + 1)
+{%- endmacro %}
+
+{% macro duckdb__iso_day_of_week(date_expr) -%}
+    isodow({{ date_expr }})
+{%- endmacro %}

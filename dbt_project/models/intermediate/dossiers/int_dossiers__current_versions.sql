@@ -1,0 +1,62 @@
+-- One row per dossier: its current state (sources.md §1): the version with the greatest
+-- updated_at; on a tie the later file (file_date), then the later line (line_number).
+with
+
+dossier_versions as (
+
+    select * from {{ ref('stg_dossier_system__dossier_versions') }}
+
+),
+
+rank_versions as (
+
+    select
+        dossier_versions.*,
+        row_number() over (
+            partition by dossier_code
+            order by updated_at desc, file_date desc, line_number desc
+        ) as version_rank
+    from dossier_versions
+
+),
+
+keep_current_versions as (
+
+    select * from rank_versions
+    where version_rank = 1
+
+),
+
+final as (
+
+    select
+        dossier_code,
+        procedure_code,
+        agency_code,
+        channel,
+        applicant_key,
+        is_vneid_authenticated,
+        submitted_at,
+        received_at,
+        appointment_at,
+        status,
+        processing_ended_at,
+        returned_at,
+        refused_at,
+        result_delivery_method,
+        online_payment_method,
+        has_digitized_components,
+        fees,
+        supplement_requests,
+        result_documents,
+        submitted_documents,
+        rating,
+        updated_at,
+        file_date,
+        source_file,
+        line_number
+    from keep_current_versions
+
+)
+
+select * from final

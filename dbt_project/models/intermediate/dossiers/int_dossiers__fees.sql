@@ -1,0 +1,44 @@
+-- One row per fee (DanhSachLePhi) of a dossier's current version.
+-- Unnested from the current version only: the figures never look at older versions, and
+-- unnesting every version would multiply the rows by the number of versions.
+with
+
+current_versions as (
+
+    select * from {{ ref('int_dossiers__current_versions') }}
+
+),
+
+unnest_elements as (
+
+    select
+        dossier_code,
+        file_date,
+        line_number,
+        {{ unnest_with_position('fees', 'element', 'element_position') }}
+    from current_versions
+
+),
+
+rename_fields as (
+
+    select
+        dossier_code,
+        file_date,
+        line_number,
+        element_position,
+        cast(element.MaPhiLePhi as varchar) as fee_code,
+        cast(element.TenPhiLePhi as varchar) as fee_name,
+        cast(element.Gia as bigint) as fee_vnd,
+        cast(element.LoaiPhiLePhi as integer) as fee_type
+    from unnest_elements
+
+),
+
+final as (
+
+    select * from rename_fields
+
+)
+
+select * from final

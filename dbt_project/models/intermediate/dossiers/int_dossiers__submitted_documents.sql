@@ -1,0 +1,44 @@
+-- One row per submitted document (TaiLieuNop) of a dossier's current version.
+-- Unnested from the current version only: the figures never look at older versions, and
+-- unnesting every version would multiply the rows by the number of versions.
+with
+
+current_versions as (
+
+    select * from {{ ref('int_dossiers__current_versions') }}
+
+),
+
+unnest_elements as (
+
+    select
+        dossier_code,
+        file_date,
+        line_number,
+        {{ unnest_with_position('submitted_documents', 'element', 'element_position') }}
+    from current_versions
+
+),
+
+rename_fields as (
+
+    select
+        dossier_code,
+        file_date,
+        line_number,
+        element_position,
+        cast(element.MaThanhPhanHoSo as varchar) as component_code,
+        coalesce(element.DuocSoHoa = 1, false) as is_digitized,
+        coalesce(element.DuocTaiSuDung = 1, false) as is_reused,
+        coalesce(element.DuocLayTuKhoDMQG = 1, false) as is_from_national_repository
+    from unnest_elements
+
+),
+
+final as (
+
+    select * from rename_fields
+
+)
+
+select * from final

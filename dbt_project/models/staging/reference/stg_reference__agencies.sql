@@ -1,0 +1,30 @@
+-- One row per agency validity row of don_vi.csv (a code may have several rows).
+with
+
+source as (
+
+    select * from {{ source('reference', 'don_vi') }}
+
+),
+
+renamed as (
+
+    select
+        cast(ma_don_vi as varchar) as agency_code,
+        cast(ten_don_vi as varchar) as agency_name,
+        cast(cap as varchar) as agency_level,
+        cast(ma_dvhc as varchar) as admin_unit_code,
+        cast(nullif(trim(ma_don_vi_cha), '') as varchar) as parent_agency_code,
+        cast(hieu_luc_tu as date) as valid_from_date,
+        cast(hieu_luc_den as date) as valid_to_date
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final

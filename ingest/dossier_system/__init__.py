@@ -1,0 +1,9 @@
+"""Source 1: the provincial dossier system's daily change extracts (sources.md §1)."""
+
+from ingest.dossier_system.loader import (
+    DOSSIER_RULE_ORDER,
+    load_dossier_day,
+    read_dossier_file,
+)
+
+__all__ = ["DOSSIER_RULE_ORDER", "load_dossier_day", "read_dossier_file"]

@@ -1,0 +1,330 @@
+"""Read, validate and load one daily extract ``dossier_system/<day>/hoso_<yyyymmdd>.jsonl[.gz]``.
+
+Every line ends in exactly one place: ``raw/dossier_versions/<day>.parquet`` or
+``quarantine/dossier_versions/<day>.parquet`` with the first failed rule of
+``DOSSIER_RULE_ORDER``. Personal fields never reach the raw layer: they are replaced by
+``applicant_key`` (see ingest.pii); the quarantine keeps the raw line (restricted zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from ingest.common.files import FileRejected, read_text
+from ingest.common.jsonl import decode_lines, key_names
+from ingest.common.rules import (
+    bad_cast,
+    first_reason,
+    null_if_empty,
+    parse_compact_ts,
+    reason_counts,
+    to_int,
+)
+from ingest.common.writer import (
+    conform,
+    ensure_layout,
+    quarantine_frame,
+    rejected_message,
+    write_outputs,
+)
+from ingest.landing import find_partition_file
+from ingest.load_result import LoadResult
+from ingest.pii import applicant_keys
+from ingest.raw_layer import (
+    DOSSIER_VERSIONS,
+    FEE,
+    RESULT_DOCUMENT,
+    SUBMITTED_DOCUMENT,
+    SUPPLEMENT,
+    partition_path,
+    quarantine_path,
+)
+from ingest.reference.lookup import ReferenceMissing, known_codes
+
+TABLE = "dossier_versions"
+SOURCE = "dossier_system"
+MAX_QUARANTINE_RATE = 0.05  # sources.md §1: a batch above 5% quarantined holds publication
+
+PERSONAL_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email")
+REQUIRED = ("MaHoSo", "MaTTHC", "MaCoQuan", "KenhThucHien", "TrangThaiHoSo", "NgayCapNhat")
+INT_FIELDS = {
+    "KenhThucHien": pl.Int8,
+    "TaiKhoanDuocXacThucVoiVNeID": pl.Int8,
+    "TrangThaiHoSo": pl.Int8,
+    "HinhThucNhanKetQua": pl.Int8,
+    "DuocThanhToanTrucTuyen": pl.Int8,
+    "HoSoCoThanhPhanSoHoa": pl.Int8,
+    "DanhGia": pl.Int8,
+}
+TS_FIELDS = (
+    "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi",
+    "NgayCapNhat",
+)  # fmt: skip
+LIST_FIELDS = {
+    "DanhSachLePhi": FEE,
+    "DanhSachHoSoBoSung": SUPPLEMENT,
+    "DanhSachGiayToKetQua": RESULT_DOCUMENT,
+    "TaiLieuNop": SUBMITTED_DOCUMENT,
+}
+STRING_FIELDS = ("MaHoSo", "MaTTHC", "MaCoQuan", *PERSONAL_FIELDS)
+# Events that cannot lie after the file's day; the appointment dates (NgayHenTra,
+# NgayHenTraTruoc, NgayHenTraMoi) are in the future by nature. NgayCapNhat has its own rule.
+EVENT_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
+NESTED_EVENT_FIELDS = ("NgayBoSung", "NgayTiepNhanBoSung")
+
+# Statuses that require a timestamp (sources.md §1).
+REQUIRED_TS_FOR_STATUS = {
+    "NgayTiepNhan": (2, 4, 5, 6, 8, 9, 10),
+    "NgayKetThucXuLy": (7, 8, 9, 10),
+    "NgayTra": (10,),
+    "NgayTuChoi": (3,),
+}
+
+PATTERNS = {
+    "MaHoSo": r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$",
+    "MaTTHC": r"^\d\.\d{6}$",
+    "MaCoQuan": r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$",
+}
+
+
+def _string_struct(dtype: pl.Struct) -> pl.Struct:
+    return pl.Struct({f.name: pl.String for f in dtype.fields})
+
+
+# Decode everything as strings first (numbers may arrive as strings), then cast.
+DECODE_DTYPE = pl.Struct(
+    {name: pl.String for name in (*STRING_FIELDS, *INT_FIELDS, *TS_FIELDS)}
+    | {name: pl.List(_string_struct(dtype)) for name, dtype in LIST_FIELDS.items()}
+)
+KNOWN_KEYS = set(DECODE_DTYPE.to_schema()) | {
+    f.name for dtype in LIST_FIELDS.values() for f in dtype.fields
+}
+
+# The order in which rules are reported: the first failing one is the row's reason.
+DOSSIER_RULE_ORDER = [
+    "invalid_json",
+    *(f"missing_field:{f}" for f in REQUIRED),
+    "wrong_type:<field>",
+    *(f"bad_pattern:{f}" for f in PATTERNS),
+    "unknown_procedure",
+    "unknown_agency",
+    "unknown_status",
+    "unknown_channel",
+    "bad_timestamp:<field>",
+    *(f"missing_timestamp_for_status:{f}" for f in REQUIRED_TS_FOR_STATUS),
+    "received_before_submitted",
+    "received_after_ended",
+    "updated_not_on_file_day",
+    *(f"event_after_file_day:{f}" for f in (*EVENT_FIELDS, *NESTED_EVENT_FIELDS)),
+]
+
+
+def _nested_field(list_col: str, field: str) -> pl.Expr:
+    return pl.col(list_col).list.eval(null_if_empty(pl.element().struct.field(field)))
+
+
+def _nested_any(list_col: str, predicate) -> pl.Expr:
+    """True when any element of the list satisfies predicate(element field expr...)."""
+    return pl.col(list_col).list.eval(predicate(pl.element())).list.any().fill_null(False)
+
+
+def _typed_list(list_col: str, dtype: pl.Struct) -> pl.Expr:
+    fields = []
+    for f in dtype.fields:
+        raw = null_if_empty(pl.element().struct.field(f.name))
+        if f.dtype == pl.Datetime("us"):
+            fields.append(parse_compact_ts(raw).alias(f.name))
+        elif f.dtype == pl.String:
+            fields.append(raw.alias(f.name))
+        else:
+            fields.append(to_int(raw, f.dtype).alias(f.name))
+    return pl.col(list_col).list.eval(pl.struct(fields)).cast(pl.List(dtype)).alias(list_col)
+
+
+def _rules(day: dt.date, procedures: pl.Series, agencies: pl.Series) -> list[tuple[str, pl.Expr]]:
+    """(reason code, condition) in report order, on the decoded string columns ``<f>`` and
+    the typed columns ``_t_<f>``."""
+    rules: list[tuple[str, pl.Expr]] = [("invalid_json", pl.col("_decode_reason").is_not_null())]
+    rules += [(f"missing_field:{f}", pl.col(f).is_null()) for f in REQUIRED]
+    # wrong types: top-level ints, then nested ints and list shapes
+    for name in INT_FIELDS:
+        rules.append((f"wrong_type:{name}", bad_cast(pl.col(name), pl.col(f"_t_{name}"))))
+    for list_col, dtype in LIST_FIELDS.items():
+        for f in dtype.fields:
+            if f.dtype in (pl.Int8, pl.Int64):
+                rules.append(
+                    (
+                        f"wrong_type:{list_col}.{f.name}",
+                        _nested_any(
+                            list_col,
+                            lambda e, n=f.name, t=f.dtype: null_if_empty(e.struct.field(n)).is_not_null()
+                            & to_int(null_if_empty(e.struct.field(n)), t).is_null(),
+                        ),
+                    )
+                )
+    rules += [
+        (f"bad_pattern:{f}", ~pl.col(f).str.contains(pattern)) for f, pattern in PATTERNS.items()
+    ]
+    rules.append(("unknown_procedure", ~pl.col("MaTTHC").is_in(procedures.implode())))
+    rules.append(("unknown_agency", ~pl.col("MaCoQuan").is_in(agencies.implode())))
+    rules.append(("unknown_status", ~pl.col("_t_TrangThaiHoSo").is_between(1, 10)))
+    rules.append(("unknown_channel", ~pl.col("_t_KenhThucHien").is_between(1, 3)))
+    for name in TS_FIELDS:
+        rules.append((f"bad_timestamp:{name}", bad_cast(pl.col(name), pl.col(f"_t_{name}"))))
+    for list_col, dtype in LIST_FIELDS.items():
+        for f in dtype.fields:
+            if f.dtype == pl.Datetime("us"):
+                rules.append(
+                    (
+                        f"bad_timestamp:{f.name}",
+                        _nested_any(
+                            list_col,
+                            lambda e, n=f.name: null_if_empty(e.struct.field(n)).is_not_null()
+                            & parse_compact_ts(null_if_empty(e.struct.field(n))).is_null(),
+                        ),
+                    )
+                )
+    status = pl.col("_t_TrangThaiHoSo")
+    for name, statuses in REQUIRED_TS_FOR_STATUS.items():
+        rules.append(
+            (
+                f"missing_timestamp_for_status:{name}",
+                status.is_in(list(statuses)) & pl.col(f"_t_{name}").is_null(),
+            )
+        )
+    rules.append(
+        ("received_before_submitted", pl.col("_t_NgayTiepNhan") < pl.col("_t_NgayNopHoSo"))
+    )
+    rules.append(
+        ("received_after_ended", pl.col("_t_NgayTiepNhan") > pl.col("_t_NgayKetThucXuLy"))
+    )
+    rules.append(("updated_not_on_file_day", pl.col("_t_NgayCapNhat").dt.date() != pl.lit(day)))
+    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    for name in EVENT_FIELDS:
+        rules.append((f"event_after_file_day:{name}", pl.col(f"_t_{name}") >= end_of_day))
+    for name in NESTED_EVENT_FIELDS:
+        rules.append(
+            (
+                f"event_after_file_day:{name}",
+                pl.col("_t_DanhSachHoSoBoSung")
+                .list.eval(pl.element().struct.field(name) >= end_of_day)
+                .list.any()
+                .fill_null(False),
+            )
+        )
+    return rules
+
+
+def read_dossier_file(
+    path: Path, rel: str, day: dt.date, pii_key: bytes, procedures: pl.Series, agencies: pl.Series
+) -> tuple[pl.DataFrame, pl.DataFrame, int, list[str]]:
+    """(loaded rows in the raw schema, quarantine rows, rows read, warnings).
+
+    Raises FileRejected when the file as a whole cannot be read.
+    """
+    text = read_text(path)
+    lines = (
+        pl.DataFrame({"raw_text": [text]})
+        .select(pl.col("raw_text").str.split("\n"))
+        .explode("raw_text")
+        .with_row_index("_line_number", offset=1)
+        .with_columns(pl.col("raw_text").str.strip_suffix("\r"), pl.col("_line_number").cast(pl.Int64))
+    )
+    blank = lines.get_column("raw_text").str.strip_chars() == ""
+    warnings = []
+    # A trailing newline is not a line; other blank lines carry nothing, and are counted.
+    n_blank_inner = int(blank.sum()) - int(bool(blank[-1]))
+    if n_blank_inner:
+        warnings.append(f"{rel}: {n_blank_inner} blank line(s) ignored")
+    lines = lines.filter(~blank)
+    if lines.height == 0:
+        raise FileRejected("empty file (no data lines)")
+
+    decoded, decode_reasons = decode_lines(lines.get_column("raw_text"), DECODE_DTYPE)
+    good_lines = lines.get_column("raw_text").filter(decode_reasons.is_null())
+    unknown = sorted(key_names(good_lines) - KNOWN_KEYS)
+    if unknown:
+        warnings.append(
+            f"{rel}: schema drift: unknown field(s) dropped: {', '.join(unknown)}"
+        )
+
+    frame = (
+        pl.DataFrame([decoded.alias("_d")])
+        .unnest("_d")
+        .with_columns(
+            lines.get_column("raw_text"),
+            lines.get_column("_line_number"),
+            decode_reasons.alias("_decode_reason"),
+        )
+        .with_columns(
+            [null_if_empty(pl.col(n)).alias(n) for n in (*STRING_FIELDS, *INT_FIELDS, *TS_FIELDS)]
+        )
+        .with_columns(
+            [to_int(pl.col(n), pl.Int64).alias(f"_t_{n}") for n in ("KenhThucHien", "TrangThaiHoSo")]
+            + [
+                to_int(pl.col(n), t).alias(f"_t_{n}")
+                for n, t in INT_FIELDS.items()
+                if n not in ("KenhThucHien", "TrangThaiHoSo")
+            ]
+            + [parse_compact_ts(pl.col(n)).alias(f"_t_{n}") for n in TS_FIELDS]
+            + [_typed_list(n, dtype).alias(f"_t_{n}") for n, dtype in LIST_FIELDS.items()]
+        )
+    )
+    frame = frame.with_columns(first_reason(_rules(day, procedures, agencies)))
+
+    bad = frame.filter(pl.col("reason").is_not_null())
+    quarantined = quarantine_frame(
+        SOURCE, rel, bad.get_column("_line_number"), bad.get_column("reason"), bad.get_column("raw_text")
+    )
+    good = frame.filter(pl.col("reason").is_null())
+    good = good.with_columns(
+        applicant_keys(good.get_column("SoGiayToChuHoSo"), pii_key),
+        pl.lit(day, dtype=pl.Date).alias("_file_date"),
+        pl.lit(rel, dtype=pl.String).alias("_source_file"),
+        *[pl.col(f"_t_{n}").alias(n) for n in (*INT_FIELDS, *TS_FIELDS, *LIST_FIELDS)],
+    )
+    loaded = conform(good, DOSSIER_VERSIONS)
+    return loaded, quarantined, lines.height, warnings
+
+
+def load_dossier_day(landing_dir: Path, warehouse_dir: Path, day: str, pii_key: bytes) -> LoadResult:
+    """Load the extract of one day into ``raw/dossier_versions/<day>.parquet``."""
+    warehouse_dir = Path(warehouse_dir)
+    raw_path = partition_path(warehouse_dir, TABLE, day)  # validates the key
+    day_date = dt.date.fromisoformat(day)
+    if not pii_key:
+        raise ValueError("TTHC_PII_KEY is not set: the dossier extracts cannot be pseudonymised")
+    landed, problem = find_partition_file(Path(landing_dir), TABLE, day)
+    if landed is None:
+        rel, why = problem
+        return LoadResult(TABLE, day, rel, rejected=rejected_message(rel, why, raw_path))
+    result = LoadResult(TABLE, day, landed.path, file_sha256=landed.sha256)
+    try:
+        procedures = known_codes(warehouse_dir, "tthc", "ma_tthc")
+        agencies = known_codes(warehouse_dir, "don_vi", "ma_don_vi")
+    except ReferenceMissing as exc:
+        result.rejected = rejected_message(landed.path, f"cannot validate: {exc}", raw_path)
+        return result
+    try:
+        loaded, quarantined, rows_read, warnings = read_dossier_file(
+            Path(landing_dir) / landed.path, landed.path, day_date, pii_key, procedures, agencies
+        )
+    except FileRejected as exc:
+        result.rejected = rejected_message(landed.path, str(exc), raw_path)
+        return result
+    ensure_layout(warehouse_dir)
+    write_outputs(loaded, quarantined, raw_path, quarantine_path(warehouse_dir, TABLE, day))
+    result.rows_read = rows_read
+    result.rows_loaded = loaded.height
+    result.rows_quarantined = quarantined.height
+    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))
+    result.warnings = warnings
+    rate = result.quarantine_rate
+    result.checks["quarantine_rate"] = {
+        "passed": rate <= MAX_QUARANTINE_RATE,
+        "details": {"rate": round(rate, 6), "max": MAX_QUARANTINE_RATE},
+    }
+    return result

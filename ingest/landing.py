@@ -1,0 +1,280 @@
+"""The landing zone: which file belongs to which partition, and which files are refused.
+
+Everything here works on names only (plus a fingerprint of each accepted file), so the
+sensor can scan the zone cheaply and every loader finds its file by the same rules.
+
+Rules (sources.md, top): a day or month folder holds one file of each kind; a file whose
+name does not match its folder is rejected (misnamed); when a folder holds the same file
+twice (``.jsonl`` and ``.jsonl.gz``, or the 766 report as ``.xlsx`` and ``.csv``) both are
+rejected (ambiguous). Folder names are partition keys and later become file names in the
+warehouse: only real dates (``YYYY-MM-DD`` / ``YYYY-MM``) count; any other name is reported
+and never used to build a path. Symbolic links are not followed (they could point outside
+the landing root). Hidden files (``.name``) are ignored: uploads in progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# source folder -> (partition kind, [(raw table, file-name regex, key from name)])
+DAY = "day"
+MONTH = "month"
+_DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    table: str
+    pattern: re.Pattern  # group "key" = the date in the name, as written
+    kind_of_file: str  # the "same file" for the ambiguity rule
+
+
+SOURCES: dict[str, tuple[str, list[FileKind]]] = {
+    "dossier_system": (
+        DAY,
+        [FileKind("dossier_versions", re.compile(r"^hoso_(?P<key>\d{8})\.jsonl(\.gz)?$"), "hoso")],
+    ),
+    "dvc_portal": (
+        MONTH,
+        [
+            FileKind(
+                "portal_766", re.compile(r"^dvcqg_766_(?P<key>\d{4}-\d{2})\.(xlsx|csv)$"), "766"
+            ),
+            FileKind(
+                "portal_synced", re.compile(r"^dvcqg_dongbo_(?P<key>\d{4}-\d{2})\.csv$"), "dongbo"
+            ),
+        ],
+    ),
+    "vneid": (
+        DAY,
+        [FileKind("vneid_counts", re.compile(r"^vneid_(?P<key>\d{8})\.csv$"), "vneid")],
+    ),
+}
+TABLE_SOURCE = {k.table: src for src, (_, kinds) in SOURCES.items() for k in kinds}
+REFERENCE_FILES = ("don_vi", "dvhc", "tthc", "cong_bo", "ngay_nghi", "chi_tieu")
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    path: str  # relative to the landing root, with "/"
+    size: int
+    mtime_ns: int
+    sha256: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.sha256 or f"{self.size}:{self.mtime_ns}"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    path: str  # relative to the landing root (for a bad folder name: the folder)
+    code: str  # misnamed | ambiguous | bad_folder_name | unexpected_file | symlink
+    message: str
+    table: str | None = None
+    partition_key: str | None = None
+
+
+@dataclass
+class LandingInventory:
+    # raw table -> partition key -> the file for it
+    partitions: dict[str, dict[str, LandingFile]] = field(default_factory=dict)
+    reference: dict[str, LandingFile] = field(default_factory=dict)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def files(self, table: str) -> dict[str, LandingFile]:
+        return self.partitions.get(table, {})
+
+    def rejections_for(self, table: str, partition_key: str) -> list[Rejection]:
+        return [
+            r for r in self.rejections if r.table == table and r.partition_key == partition_key
+        ]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_valid_partition_key(key: str, kind: str) -> bool:
+    """A real calendar date in the exact form of its kind (no traversal, no '2024-13-40')."""
+    pattern, fmt = (_DAY_FOLDER, "%Y-%m-%d") if kind == DAY else (_MONTH_FOLDER, "%Y-%m")
+    if not pattern.match(key):
+        return False
+    try:
+        dt.datetime.strptime(key, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _name_key_to_partition(name_key: str, kind: str) -> str:
+    # hoso_20240401 -> 2024-04-01; dvcqg_766_2024-04 -> 2024-04
+    if kind == DAY:
+        return f"{name_key[:4]}-{name_key[4:6]}-{name_key[6:]}"
+    return name_key
+
+
+def _fingerprint(path: Path, rel: str, with_sha256: bool) -> LandingFile:
+    stat = path.stat()
+    return LandingFile(
+        rel, stat.st_size, stat.st_mtime_ns, sha256_of(path) if with_sha256 else None
+    )
+
+
+def scan_partition_folder(
+    landing_dir: Path, source: str, key: str, with_sha256: bool = True
+) -> tuple[dict[str, LandingFile], list[Rejection]]:
+    """The accepted files (table -> file) and rejections of one partition folder.
+
+    ``key`` must already be a valid partition key: it is checked again here because it
+    becomes part of a path.
+    """
+    kind, kinds = SOURCES[source]
+    if not is_valid_partition_key(key, kind):
+        raise ValueError(f"invalid partition key {key!r} for {source}")
+    folder = Path(landing_dir) / source / key
+    accepted: dict[str, LandingFile] = {}
+    rejections: list[Rejection] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return accepted, rejections
+    # kind of file -> [(table, rel path, path)]
+    found: dict[str, list[tuple[str, str, Path]]] = {}
+    for entry in sorted(folder.iterdir()):
+        name = entry.name
+        rel = f"{source}/{key}/{name}"
+        if name.startswith("."):
+            continue
+        if entry.is_symlink():
+            rejections.append(Rejection(rel, "symlink", f"{rel}: symbolic link, not followed"))
+            continue
+        if entry.is_dir():
+            rejections.append(
+                Rejection(rel, "unexpected_file", f"{rel}: unexpected folder, ignored")
+            )
+            continue
+        for file_kind in kinds:
+            match = file_kind.pattern.match(name)
+            if match:
+                break
+        else:
+            rejections.append(
+                Rejection(rel, "unexpected_file", f"{rel}: unexpected file name, ignored")
+            )
+            continue
+        name_key = _name_key_to_partition(match.group("key"), kind)
+        if name_key != key:
+            rejections.append(
+                Rejection(
+                    rel,
+                    "misnamed",
+                    f"{rel}: rejected: the {'day' if kind == DAY else 'month'} in the file "
+                    f"name ({name_key}) does not match its folder ({key})",
+                    file_kind.table,
+                    key,
+                )
+            )
+            continue
+        found.setdefault(file_kind.kind_of_file, []).append((file_kind.table, rel, entry))
+    for candidates in found.values():
+        if len(candidates) > 1:
+            names = ", ".join(rel for _, rel, _ in candidates)
+            for table, rel, _ in candidates:
+                rejections.append(
+                    Rejection(
+                        rel,
+                        "ambiguous",
+                        f"{rel}: rejected: ambiguous delivery, the folder holds the same file "
+                        f"twice ({names}); remove one",
+                        table,
+                        key,
+                    )
+                )
+            continue
+        table, rel, path = candidates[0]
+        accepted[table] = _fingerprint(path, rel, with_sha256)
+    return accepted, rejections
+
+
+def scan_landing(landing_dir: Path, with_sha256: bool = True) -> LandingInventory:
+    """Every partition file of the landing zone, with its fingerprint, and every refusal."""
+    landing_dir = Path(landing_dir)
+    inventory = LandingInventory(partitions={k.table: {} for _, ks in SOURCES.values() for k in ks})
+    for source, (kind, _) in SOURCES.items():
+        root = landing_dir / source
+        if not root.is_dir():
+            continue
+        for entry in sorted(root.iterdir()):
+            rel = f"{source}/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                inventory.rejections.append(
+                    Rejection(rel, "symlink", f"{rel}: symbolic link, not followed")
+                )
+                continue
+            if not entry.is_dir():
+                inventory.rejections.append(
+                    Rejection(rel, "unexpected_file", f"{rel}: file outside a partition folder, ignored")
+                )
+                continue
+            if not is_valid_partition_key(entry.name, kind):
+                expected = "YYYY-MM-DD" if kind == DAY else "YYYY-MM"
+                inventory.rejections.append(
+                    Rejection(
+                        f"{source}/{entry.name!r}",
+                        "bad_folder_name",
+                        f"{source}/{entry.name!r}: folder name is not a {expected} date; "
+                        "its files are ignored",
+                    )
+                )
+                continue
+            accepted, rejections = scan_partition_folder(landing_dir, source, entry.name, with_sha256)
+            for table, landed in accepted.items():
+                inventory.partitions[table][entry.name] = landed
+            inventory.rejections.extend(rejections)
+    ref_root = landing_dir / "reference"
+    if ref_root.is_dir():
+        for entry in sorted(ref_root.iterdir()):
+            rel = f"reference/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                inventory.rejections.append(
+                    Rejection(rel, "symlink", f"{rel}: symbolic link, not followed")
+                )
+                continue
+            stem = entry.name.removesuffix(".csv")
+            if entry.is_file() and entry.name.endswith(".csv") and stem in REFERENCE_FILES:
+                inventory.reference[stem] = _fingerprint(entry, rel, with_sha256)
+            else:
+                inventory.rejections.append(
+                    Rejection(rel, "unexpected_file", f"{rel}: unexpected file name, ignored")
+                )
+    return inventory
+
+
+def find_partition_file(
+    landing_dir: Path, table: str, partition_key: str
+) -> tuple[LandingFile | None, tuple[str, str] | None]:
+    """The file of one partition, or (path, problem) saying why there is none to load."""
+    source = TABLE_SOURCE[table]
+    kind = SOURCES[source][0]
+    if not is_valid_partition_key(partition_key, kind):
+        raise ValueError(f"invalid partition key {partition_key!r} for {table}")
+    accepted, rejections = scan_partition_folder(landing_dir, source, partition_key)
+    mine = [r for r in rejections if r.table == table]
+    if mine:
+        problem = "; ".join(r.message.split(": rejected: ", 1)[-1] for r in mine)
+        return None, (", ".join(r.path for r in mine), problem)
+    if table not in accepted:
+        return None, (f"{source}/{partition_key}/", f"no {table} file delivered")
+    return accepted[table], None

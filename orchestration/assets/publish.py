@@ -1,0 +1,103 @@
+"""The publish step: audit every check, then release the marts to BI (write, audit, publish)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+
+from orchestration.assets.transform import published_marts
+from orchestration.load_records import read_all_records
+from orchestration.resources import WarehouseResource
+from publish import gate
+from publish.publication import publish
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MARTS = published_marts()
+
+
+def run_check_outcomes(context: dg.AssetExecutionContext) -> list[gate.CheckOutcome]:
+    """The asset-check evaluations recorded so far in this run (dbt tests among them)."""
+    records = context.instance.get_records_for_run(
+        run_id=context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
+    ).records
+    outcomes = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        key = evaluation.asset_check_key
+        outcomes.append(
+            gate.CheckOutcome(
+                name=f"{key.asset_key.to_user_string()}:{key.name}",
+                passed=evaluation.passed,
+                blocking=evaluation.severity == dg.AssetCheckSeverity.ERROR,
+                details=str((evaluation.description or "")),
+            )
+        )
+    return outcomes
+
+
+def data_through(warehouse: WarehouseResource) -> str | None:
+    """The latest day of loaded dossier extracts (kpis.md), read from the built warehouse."""
+    con = duckdb.connect(str(warehouse.warehouse_db), read_only=True)
+    try:
+        value = con.execute("select max(data_through) from intermediate.int_dossiers__data_through").fetchone()[0]
+    except duckdb.CatalogException:
+        value = None
+    finally:
+        con.close()
+    return value.isoformat() if value else None
+
+
+@dg.asset(
+    key=["publish", "publication"],
+    group_name="publish",
+    deps=[dg.AssetKey(["marts", mart]) for mart in MARTS],
+    kinds={"duckdb", "parquet"},
+    owners=["team:data-engineering"],
+    description=(
+        "The marts as BI reads them: TTHC_PUBLISH_DIR/tthc_marts.duckdb (schema marts), "
+        "parquet/<mart>.parquet and publication.json, switched into place atomically. "
+        "Runs only when no blocking check failed; otherwise nothing in TTHC_PUBLISH_DIR changes."
+    ),
+)
+def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    records = read_all_records(warehouse.warehouse)
+    verdict = gate.evaluate(run_check_outcomes(context), records)
+    if not verdict.may_publish:
+        raise dg.Failure(
+            description="Publication held back: blocking checks failed:\n- "
+            + "\n- ".join(verdict.errors),
+            metadata={"failed_checks": dg.MetadataValue.json(verdict.errors)},
+            allow_retries=False,
+        )
+    manifest = {
+        "data_through": data_through(warehouse),
+        "checks": verdict.summary(),
+        "warnings": verdict.warnings,
+        "rejected_files": sorted(r["file"] for r in records if r.get("rejected") and r.get("file")),
+        "quarantined_rows": {
+            r["file"]: r["rows_quarantined"]
+            for r in records
+            if r.get("file") and r.get("rows_quarantined")
+        },
+    }
+    result = publish(
+        warehouse_db=warehouse.warehouse_db,
+        publish_dir=warehouse.publish,
+        marts=MARTS,
+        manifest=manifest,
+        run_id=context.run_id,
+        published_at=datetime.now(VIETNAM).replace(microsecond=0),
+        keep=warehouse.publications_kept,
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "version": result.version,
+            "path": dg.MetadataValue.path(str(warehouse.publish)),
+            "data_through": manifest["data_through"] or "",
+            "row_counts": dg.MetadataValue.json(result.manifest["row_counts"]),
+            "checks": dg.MetadataValue.json(verdict.summary()),
+        }
+    )

@@ -1,0 +1,175 @@
+"""Raw layer assets: each landing source read, checked at the door and written as Parquet.
+
+One asset per raw table, partitioned like its source. A run may cover a range of partitions
+(the nightly catch-up loads all new days in one run); a partition whose landing file is
+unchanged since its last load is skipped, so re-running costs nothing and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from ingest import raw_layer
+from ingest.dossier_system import load_dossier_day
+from ingest.dvc_portal import load_report_766, load_synced_list
+from ingest.reference import load_reference
+from ingest.vneid import load_vneid_snapshot
+from orchestration import catch_up
+from orchestration.assets.landing import (
+    landing_dossier_system,
+    landing_dvc_portal,
+    landing_reference,
+    landing_vneid,
+)
+from orchestration.checks.door import door_check_results, door_check_specs
+from orchestration.load_records import save_partition_record, save_reference_records
+from orchestration.partitions import PARTITIONS_BY_TABLE
+from orchestration.resources import WarehouseResource
+from orchestration.settings import Settings
+
+FORCE_TAG = "tthc/force_reload"  # "true": reload even files whose content is unchanged
+
+REFERENCE_KEY = dg.AssetKey(["raw", "reference"])
+
+
+@dg.asset(
+    key=REFERENCE_KEY,
+    group_name="raw",
+    deps=[landing_reference],
+    kinds={"polars", "parquet"},
+    owners=["team:data-engineering"],
+    description="The six reference files (raw/reference/<name>/current.parquet), reloaded "
+    "whole: small, and a change anywhere (a new agency code) must reach every model.",
+    check_specs=door_check_specs(REFERENCE_KEY),
+)
+def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    settings = warehouse.settings
+    raw_layer.ensure_schema_files(settings.warehouse_dir)
+    results = [r.to_dict() for r in load_reference(settings.landing_dir, settings.warehouse_dir)]
+    save_reference_records(settings.warehouse_dir, results)
+    frames = {
+        r["table"]: raw_layer.reference_path(settings.warehouse_dir, r["table"])
+        for r in results
+        if not r.get("rejected")
+    }
+    yield dg.MaterializeResult(
+        metadata={
+            "rows_loaded": dg.MetadataValue.json({r["table"]: r["rows_loaded"] for r in results}),
+            "rows_quarantined": sum(r["rows_quarantined"] for r in results),
+            "rejected_files": len([r for r in results if r.get("rejected")]),
+        }
+    )
+    yield from door_check_results(REFERENCE_KEY, results, _validate_reference(frames))
+
+
+def _validate_reference(paths: dict[str, Path]) -> dict | None:
+    from expectations import validate_batch
+
+    summaries = {
+        name: validate_batch(name, pl.read_parquet(path))
+        for name, path in sorted(paths.items())
+        if path.exists()
+    }
+    if not summaries:
+        return None
+    return {"success": all(s["success"] for s in summaries.values()), "suites": summaries}
+
+
+Loader = Callable[[Settings, str], object]
+
+
+def _partitioned_raw_asset(
+    table: str, landing: dg.AssetSpec, loader: Loader, description: str, with_total_row=False
+) -> dg.AssetsDefinition:
+    asset_key = dg.AssetKey(["raw", table])
+
+    @dg.asset(
+        key=asset_key,
+        group_name="raw",
+        partitions_def=PARTITIONS_BY_TABLE[table],
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=[landing, REFERENCE_KEY],
+        kinds={"polars", "parquet"},
+        owners=["team:data-engineering"],
+        description=description,
+        check_specs=door_check_specs(asset_key, with_total_row),
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        settings = warehouse.settings
+        raw_layer.ensure_schema_files(settings.warehouse_dir)
+        force = context.run.tags.get(FORCE_TAG) == "true"
+        inventory = catch_up.scan(settings.landing_dir)
+        loaded, skipped = [], []
+        for key in context.partition_keys:
+            if not force and not catch_up.is_stale(settings, inventory, table, key):
+                skipped.append(key)
+                continue
+            record = loader(settings, key).to_dict()
+            record["delivery_fingerprint"] = catch_up.delivery_fingerprint(inventory, table, key)
+            record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
+            save_partition_record(settings.warehouse_dir, table, key, record)
+            loaded.append(record)
+        context.log.info(f"{table}: loaded {len(loaded)} partition(s), {len(skipped)} unchanged")
+        yield dg.MaterializeResult(
+            metadata={
+                "partitions_loaded": len(loaded),
+                "partitions_unchanged": len(skipped),
+                "rows_loaded": sum(r["rows_loaded"] for r in loaded),
+                "rows_quarantined": sum(r["rows_quarantined"] for r in loaded),
+                "rejected_files": len([r for r in loaded if r.get("rejected")]),
+            }
+        )
+        gx_summary = _validate_partitions(settings, table, [r for r in loaded if not r.get("rejected")])
+        yield from door_check_results(asset_key, loaded, gx_summary, with_total_row)
+
+    return _asset
+
+
+def _validate_partitions(settings: Settings, table: str, records: list[dict]) -> dict | None:
+    """Run the source's GX suite on the rows loaded in this run (the landed batches)."""
+    paths = [
+        raw_layer.partition_path(settings.warehouse_dir, table, r["partition_key"])
+        for r in records
+        if r["rows_loaded"]
+    ]
+    paths = [p for p in paths if p.exists()]
+    if not paths:
+        return None
+    from expectations import validate_batch  # GX costs ~7 s to import: only when needed
+
+    return validate_batch(table, pl.read_parquet(paths))
+
+
+raw_dossier_versions = _partitioned_raw_asset(
+    "dossier_versions",
+    landing_dossier_system,
+    lambda s, day: load_dossier_day(s.landing_dir, s.warehouse_dir, day, s.require_pii_key()),
+    "Versions of dossiers from the daily extracts, one Parquet file per day; personal fields "
+    "replaced by applicant_key. Rows breaking sources.md's rules are quarantined with a reason.",
+)
+raw_portal_766 = _partitioned_raw_asset(
+    "portal_766",
+    landing_dvc_portal,
+    lambda s, month: load_report_766(s.landing_dir, s.warehouse_dir, month),
+    "Agency rows of the monthly 766 report of the national portal (xlsx or csv), Vietnamese "
+    "numbers parsed; the Tổng cộng row checked against their sum, then set aside.",
+    with_total_row=True,
+)
+raw_portal_synced = _partitioned_raw_asset(
+    "portal_synced",
+    landing_dvc_portal,
+    lambda s, month: load_synced_list(s.landing_dir, s.warehouse_dir, month),
+    "The dossiers that the national portal holds for the month (synced-dossier list).",
+)
+raw_vneid_counts = _partitioned_raw_asset(
+    "vneid_counts",
+    landing_vneid,
+    lambda s, day: load_vneid_snapshot(s.landing_dir, s.warehouse_dir, day),
+    "Weekly VNeID counts per commune; rows breaking activated ≤ issued ≤ eligible quarantined.",
+)
+
+RAW_ASSETS = [raw_reference, raw_dossier_versions, raw_portal_766, raw_portal_synced, raw_vneid_counts]

@@ -1,0 +1,200 @@
+"""The catch-up: bring the warehouse up to date with the landing zone, then publish.
+
+`tthc build`, the nightly schedule and the landing sensor all come here. The plan is a
+pure function of the landing zone and the load records (which files changed since they were
+last loaded); the runs are ordinary Dagster runs of the jobs in orchestration/jobs.py, so
+they show in the UI like any other:
+
+1. ``load_reference``   the reference files (every later rule checks codes against them);
+2. ``load_dossier_days``, ``load_portal_months``, ``load_vneid_snapshots``: one run each for
+   the range of partitions that holds every stale one (unchanged partitions inside the range
+   are skipped by the asset, at the cost of a hash);
+3. ``build_marts``      dbt build (models and tests) and the publish step behind its gate.
+
+A file lock makes catch-ups strictly one at a time: DuckDB allows one writer per file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from ingest import raw_layer
+from ingest.landing import LandingInventory, scan_landing
+from orchestration.load_records import read_partition_record
+from orchestration.partitions import PARTITIONS_BY_TABLE
+from orchestration.settings import Settings
+
+# Reasons whose rows get a second chance when the reference files change (sources.md:
+# a code unknown today may be added to don_vi.csv or tthc.csv tomorrow).
+REFERENCE_DEPENDENT_REASONS = ("unknown_procedure", "unknown_agency")
+
+PARTITIONED_JOBS = {
+    "dossier_days": "load_dossier_days",
+    "portal_months": "load_portal_months",
+    "vneid_snapshots": "load_vneid_snapshots",
+}
+
+
+def scan(landing_dir: Path) -> LandingInventory:
+    return scan_landing(landing_dir)
+
+
+def reference_fingerprint(inventory: LandingInventory) -> str:
+    """One hash over the reference files that door rules depend on (codes)."""
+    digest = hashlib.sha256()
+    for name in ("don_vi", "tthc"):
+        landed = inventory.reference.get(name)
+        digest.update(f"{name}={landed.fingerprint if landed else '-'};".encode())
+    return digest.hexdigest()
+
+
+def partition_keys(inventory: LandingInventory, table: str) -> set[str]:
+    """Partitions a source delivered: accepted files and files rejected for that partition
+    (a rejected delivery is loaded too, so that its rejection is recorded and reported)."""
+    keys = set(inventory.files(table))
+    keys |= {r.partition_key for r in inventory.rejections if r.table == table and r.partition_key}
+    return keys
+
+
+def delivery_fingerprint(inventory: LandingInventory, table: str, key: str) -> str:
+    landed = inventory.files(table).get(key)
+    if landed is not None:
+        return landed.fingerprint
+    messages = sorted(r.message for r in inventory.rejections_for(table, key))
+    return "rejected:" + hashlib.sha256("\n".join(messages).encode()).hexdigest()
+
+
+def is_stale(settings: Settings, inventory: LandingInventory, table: str, key: str) -> bool:
+    """Whether a partition must be (re)loaded: never loaded, its delivery changed, its raw
+    file is missing, or it holds rows quarantined for a code the reference now may know."""
+    record = read_partition_record(settings.warehouse_dir, table, key)
+    if record is None:
+        return True
+    if record.get("delivery_fingerprint") != delivery_fingerprint(inventory, table, key):
+        return True
+    if not record.get("rejected") and record.get("rows_loaded", 0) >= 0:
+        if not raw_layer.partition_path(settings.warehouse_dir, table, key).exists():
+            return True
+    reasons = record.get("quarantine_reasons", {})
+    if any(r in reasons for r in REFERENCE_DEPENDENT_REASONS):
+        return record.get("reference_fingerprint") != reference_fingerprint(inventory)
+    return False
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    job_name: str
+    partition_range: tuple[str, str] | None = None  # (first, last) in the partitions' order
+    stale_keys: tuple[str, ...] = ()
+
+    def tags(self) -> dict[str, str]:
+        if self.partition_range is None:
+            return {}
+        return {
+            "dagster/asset_partition_range_start": self.partition_range[0],
+            "dagster/asset_partition_range_end": self.partition_range[1],
+        }
+
+
+@dataclass
+class Plan:
+    runs: list[PlannedRun] = field(default_factory=list)
+    new_partitions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def stale_partitions(self) -> int:
+        return sum(len(r.stale_keys) for r in self.runs)
+
+
+def make_plan(
+    settings: Settings, inventory: LandingInventory, known_partitions: dict[str, list[str]]
+) -> Plan:
+    """Pure: which runs bring the warehouse up to date.
+
+    ``known_partitions`` maps each partitions definition to its keys in the instance, in
+    their order; keys the landing zone adds are appended (sorted) in ``new_partitions``.
+    """
+    plan = Plan(runs=[PlannedRun("load_reference")])
+    for partitions_name, job_name in PARTITIONED_JOBS.items():
+        tables = [t for t, p in PARTITIONS_BY_TABLE.items() if p.name == partitions_name]
+        delivered = set().union(*(partition_keys(inventory, t) for t in tables))
+        known = list(known_partitions.get(partitions_name, []))
+        new = sorted(delivered - set(known))
+        plan.new_partitions[partitions_name] = new
+        order = known + new
+        stale = sorted(
+            {k for t in tables for k in partition_keys(inventory, t) if is_stale(settings, inventory, t, k)},
+            key=order.index,
+        )  # fmt: skip
+        if stale:
+            plan.runs.append(PlannedRun(job_name, (stale[0], stale[-1]), tuple(stale)))
+    plan.runs.append(PlannedRun("build_marts"))
+    return plan
+
+
+@contextmanager
+def exclusive_build(settings: Settings) -> Iterator[None]:
+    """Hold the warehouse's build lock, or fail at once naming the holder's lock file."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = settings.warehouse_dir / ".build.lock"
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError(
+                f"another build is writing the warehouse (lock {lock_path}); "
+                "runs are serialized: try again when it ends"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class CatchUpResult:
+    success: bool
+    runs: list[tuple[str, str, bool]] = field(default_factory=list)  # job, run id, success
+    failures: list[str] = field(default_factory=list)
+
+
+def run_catch_up(
+    settings: Settings,
+    instance: dg.DagsterInstance,
+    defs: dg.Definitions,
+    extra_tags: dict[str, str] | None = None,
+) -> CatchUpResult:
+    """Plan and execute the catch-up in this process, recording every run in ``instance``."""
+    from orchestration.failures import describe_failures
+
+    settings.require_pii_key()  # fail before any work, with the clear message
+    with exclusive_build(settings):
+        inventory = scan(settings.landing_dir)
+        known = {
+            name: list(instance.get_dynamic_partitions(name)) for name in PARTITIONED_JOBS
+        }
+        plan = make_plan(settings, inventory, known)
+        for name, keys in plan.new_partitions.items():
+            if keys:
+                instance.add_dynamic_partitions(name, keys)
+        outcome = CatchUpResult(success=True)
+        for planned in plan.runs:
+            job = defs.resolve_job_def(planned.job_name)
+            result = job.execute_in_process(
+                instance=instance,
+                tags={**planned.tags(), **(extra_tags or {})},
+                raise_on_error=False,
+            )
+            outcome.runs.append((planned.job_name, result.run_id, result.success))
+            if not result.success:
+                outcome.success = False
+                outcome.failures = describe_failures(result)
+                break
+        return outcome

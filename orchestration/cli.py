@@ -1,0 +1,161 @@
+"""The `tthc` command (operations.md): generate, build, demo, publications, rollback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from orchestration.settings import MissingPiiKey, load_settings
+
+DEMO_KEY_FILE = Path("data/.pii_key")
+
+
+def _generate(args) -> int:
+    from synthetic import generate
+
+    summary = generate(
+        Path(args.out),
+        start=args.start,
+        end=args.end,
+        dossiers=args.dossiers,
+        seed=args.seed,
+        faults=args.faults,
+        progress=sys.stderr.isatty(),
+    )
+    print(f"Landing zone written to {args.out}: {summary}")
+    return 0
+
+
+def _build(args) -> int:
+    settings = load_settings()
+    try:
+        settings.require_pii_key()
+    except MissingPiiKey as exc:
+        print(f"tthc build: {exc}", file=sys.stderr)
+        return 2
+    from orchestration.catch_up import run_catch_up
+    from orchestration.definitions import build_definitions
+    from orchestration.instance import prepare_dagster_home
+
+    instance = prepare_dagster_home(settings)
+    started = time.monotonic()
+    outcome = run_catch_up(settings, instance, build_definitions(settings))
+    elapsed = time.monotonic() - started
+    for job_name, run_id, success in outcome.runs:
+        print(f"  {'ok  ' if success else 'FAIL'} {job_name:<22} run {run_id}")
+    if not outcome.success:
+        print(
+            f"tthc build: publication held back after {elapsed:.0f} s; "
+            f"{TTHC_PUBLISH_NOTE}\nFailed:",
+            file=sys.stderr,
+        )
+        for failure in outcome.failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    print(f"Published to {settings.publish_dir} in {elapsed:.0f} s.")
+    return 0
+
+
+TTHC_PUBLISH_NOTE = "the last publication is unchanged"
+
+
+def _demo(args) -> int:
+    from orchestration.report import print_demo_summary
+
+    settings = load_settings()
+    if not settings.pii_key:
+        os.environ["TTHC_PII_KEY"] = demo_pii_key()
+    args.out = str(settings.landing_dir)
+    if not (settings.landing_dir / "reference").exists() or args.regenerate:
+        _generate(args)
+    status = _build(args)
+    if status == 0:
+        print_demo_summary(load_settings())
+    return status
+
+
+def demo_pii_key() -> str:
+    """The demo's key: random, kept in data/.pii_key (mode 0600), reused by later demos."""
+    if DEMO_KEY_FILE.exists():
+        return DEMO_KEY_FILE.read_text(encoding="utf-8").strip()
+    DEMO_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(DEMO_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _publications(args) -> int:
+    from publish.publication import current_version, list_publications
+
+    settings = load_settings()
+    current = current_version(settings.publish_dir)
+    for publication in list_publications(settings.publish_dir):
+        manifest = publication.manifest
+        marker = "*" if publication.version == current else " "
+        print(
+            f"{marker} {publication.version}  published {manifest.get('published_at')}  "
+            f"data through {manifest.get('data_through')}  checks {manifest.get('checks')}"
+        )
+    return 0
+
+
+def _rollback(args) -> int:
+    from publish.publication import rollback
+
+    settings = load_settings()
+    try:
+        publication = rollback(settings.publish_dir, args.version)
+    except ValueError as exc:
+        print(f"tthc rollback: {exc}", file=sys.stderr)
+        return 1
+    print(f"{settings.publish_dir} now serves {publication.version}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="tthc", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def generation_options(command):
+        command.add_argument("--start", type=date.fromisoformat, default=date(2024, 1, 1))
+        command.add_argument("--end", type=date.fromisoformat, default=date(2024, 6, 30))
+        command.add_argument("--dossiers", type=int, default=None, help="default: demo size")
+        command.add_argument("--seed", type=int, default=20240719)
+        command.add_argument("--faults", action="store_true", help="plant the bad inputs of sources.md")
+
+    generate = commands.add_parser("generate", help="write a synthetic landing zone")
+    generate.add_argument("--out", required=True)
+    generation_options(generate)
+    generate.set_defaults(handler=_generate)
+
+    build = commands.add_parser("build", help="load what changed, check, publish")
+    build.set_defaults(handler=_build)
+
+    demo = commands.add_parser("demo", help="generate (if needed), build, print the figures")
+    generation_options(demo)
+    demo.add_argument("--regenerate", action="store_true")
+    demo.set_defaults(handler=_demo)
+
+    publications = commands.add_parser("publications", help="list the kept publications")
+    publications.set_defaults(handler=_publications)
+
+    rollback = commands.add_parser("rollback", help="serve an earlier publication again")
+    rollback.add_argument("version")
+    rollback.set_defaults(handler=_rollback)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Resources: the warehouse's settings and dbt, built from Settings in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Where the landing zone, the working warehouse and the publication live.
+
+    Holds no database connection: DuckDB allows one writer per file, and a connection kept
+    open by a long-lived process (the UI, a sensor) would block the next build.
+    """
+
+    landing_dir: str
+    warehouse_dir: str
+    publish_dir: str
+    dagster_home: str
+    pii_key: str | None = None
+    duckdb_threads: int = 2
+    duckdb_memory_limit: str = "4GB"
+    publications_kept: int = 30
+    alert_webhook_url: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "WarehouseResource":
+        return cls(
+            landing_dir=str(settings.landing_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            publish_dir=str(settings.publish_dir),
+            dagster_home=str(settings.dagster_home),
+            pii_key=settings.pii_key,
+            duckdb_threads=settings.duckdb_threads,
+            duckdb_memory_limit=settings.duckdb_memory_limit,
+            publications_kept=settings.publications_kept,
+            alert_webhook_url=settings.alert_webhook_url,
+        )
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            landing_dir=Path(self.landing_dir),
+            warehouse_dir=Path(self.warehouse_dir),
+            publish_dir=Path(self.publish_dir),
+            dagster_home=Path(self.dagster_home),
+            pii_key=self.pii_key,
+            duckdb_threads=self.duckdb_threads,
+            duckdb_memory_limit=self.duckdb_memory_limit,
+            publications_kept=self.publications_kept,
+            alert_webhook_url=self.alert_webhook_url,
+        )
+
+
+def dbt_executable() -> str:
+    """dbt from the project's own virtual environment, so PATH does not matter."""
+    candidate = PROJECT_ROOT / ".venv" / "bin" / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def build_resources(settings: Settings) -> dict:
+    return {
+        "warehouse": WarehouseResource.from_settings(settings),
+        "dbt": DbtCliResource(
+            project_dir=str(DBT_PROJECT_DIR),
+            profiles_dir=str(DBT_PROJECT_DIR),
+            dbt_executable=dbt_executable(),
+        ),
+    }

@@ -1,0 +1,89 @@
+"""The landing sensor: one catch-up run for whatever new or re-delivered files a tick finds.
+
+The cursor remembers each landing file's (size, mtime, sha256) as of the last run it asked
+for; a file is hashed again only when its size or mtime changed. A file is "new" when its
+hash differs from the cursor's AND from its last load record, so files that `tthc build`
+already loaded never start a run. The sensor opens no database (DuckDB's single-writer lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from ingest.landing import sha256_of
+from orchestration.jobs import nightly_build
+from orchestration.load_records import read_partition_record
+from orchestration.settings import load_settings
+
+_ROOTS = ("dossier_system", "dvc_portal", "vneid", "reference")
+
+
+def landing_files(landing_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every regular, non-hidden file under the source folders: path -> (size, mtime_ns)."""
+    files = {}
+    for root in _ROOTS:
+        base = landing_dir / root
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*"):
+            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                stat = path.stat()
+                files[path.relative_to(landing_dir).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return files
+
+
+def already_loaded(warehouse_dir: Path, rel_path: str, sha: str) -> bool:
+    """Whether the load record of this file's partition was made from this content."""
+    from ingest.landing import SOURCES
+
+    parts = rel_path.split("/")
+    if len(parts) != 3 or parts[0] not in SOURCES:
+        return False
+    for kind in SOURCES[parts[0]][1]:
+        if kind.pattern.match(parts[2]):
+            try:
+                record = read_partition_record(warehouse_dir, kind.table, parts[1])
+            except ValueError:  # not a valid partition folder: never loaded
+                return False
+            return bool(record) and record.get("file_sha256") == sha
+    return False
+
+
+@dg.sensor(
+    name="landing_sensor",
+    job=nightly_build,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Starts one catch-up run when new or re-delivered files land.",
+)
+def landing_sensor(context: dg.SensorEvaluationContext):
+    settings = load_settings()
+    seen: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
+    current = landing_files(settings.landing_dir)
+    cursor: dict[str, list] = {}
+    changed: list[str] = []
+    for rel, (size, mtime) in sorted(current.items()):
+        before = seen.get(rel)
+        if before and before[0] == size and before[1] == mtime:
+            cursor[rel] = before
+            continue
+        sha = sha256_of(settings.landing_dir / rel)
+        cursor[rel] = [size, mtime, sha]
+        if before and before[2] == sha:
+            continue  # touched, same content
+        if not already_loaded(settings.warehouse_dir, rel, sha):
+            changed.append(rel)
+    context.update_cursor(json.dumps(cursor, sort_keys=True))
+    if not changed:
+        return dg.SkipReason("no new or re-delivered landing files")
+    run_key = hashlib.sha256(
+        json.dumps({rel: cursor[rel][2] for rel in changed}, sort_keys=True).encode()
+    ).hexdigest()
+    return dg.RunRequest(
+        run_key=run_key,
+        tags={"tthc/trigger": "landing_sensor", "tthc/changed_files": str(len(changed))},
+    )

@@ -1,0 +1,83 @@
+"""Every setting of the warehouse, resolved in one place (operations.md, "Configuration").
+
+Assets, resources, the CLI and the dbt profile read paths and keys from here, never from
+``os.environ`` directly, so a reader can see every knob in one file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+class MissingPiiKey(RuntimeError):
+    """Raised when a build would load personal data without the key that hashes it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_dir: Path
+    publish_dir: Path
+    dagster_home: Path
+    pii_key: str | None
+    duckdb_threads: int
+    duckdb_memory_limit: str
+    publications_kept: int
+    alert_webhook_url: str | None
+
+    @property
+    def warehouse_db(self) -> Path:
+        """The working DuckDB file that dbt builds (never read by BI)."""
+        return self.warehouse_dir / "tthc.duckdb"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.warehouse_dir / "dbt_target"
+
+    def require_pii_key(self) -> bytes:
+        if not self.pii_key:
+            raise MissingPiiKey(
+                "TTHC_PII_KEY is not set: the build hashes citizen IDs into applicant_key "
+                "and will not load personal data without the key. Set TTHC_PII_KEY (a long "
+                "random secret, kept out of the repository), or run `make demo`, which "
+                "writes one to data/.pii_key."
+            )
+        return self.pii_key.encode("utf-8")
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for dbt: profiles.yml reads the warehouse path and DuckDB limits."""
+        return {
+            "TTHC_WAREHOUSE_DIR": str(self.warehouse_dir),
+            "TTHC_DUCKDB_THREADS": str(self.duckdb_threads),
+            "TTHC_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+        }
+
+
+def _path(name: str, default: str) -> Path:
+    value = os.environ.get(name) or default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+def load_settings() -> Settings:
+    """Resolve the configuration from the environment, with the defaults of operations.md.
+
+    Relative paths are taken from the current directory and made absolute, because dbt runs
+    in dbt_project/ and must find the same warehouse.
+    """
+    return Settings(
+        landing_dir=_path("TTHC_LANDING_DIR", "data/landing"),
+        warehouse_dir=_path("TTHC_WAREHOUSE_DIR", "data/warehouse"),
+        publish_dir=_path("TTHC_PUBLISH_DIR", "data/published"),
+        dagster_home=_path("DAGSTER_HOME", ".dagster_home"),
+        pii_key=os.environ.get("TTHC_PII_KEY") or None,
+        duckdb_threads=int(os.environ.get("TTHC_DUCKDB_THREADS", "2")),
+        duckdb_memory_limit=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "4GB"),
+        publications_kept=int(os.environ.get("TTHC_PUBLICATIONS_KEPT", "30")),
+        alert_webhook_url=os.environ.get("TTHC_ALERT_WEBHOOK_URL") or None,
+    )

@@ -1,0 +1,1 @@
+"""Publishing the marts to BI: write, audit, publish (marts.md, operations.md)."""

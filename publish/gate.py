@@ -1,0 +1,75 @@
+"""The publication gate: the marts go out only when no blocking check failed.
+
+Two kinds of evidence are audited, because neither alone is enough:
+- the check evaluations of the publishing run (dbt tests, Biểu 06 identities, ...), read
+  from Dagster's event log: dagster-dbt does not reliably stop a downstream Python asset on
+  a failed test (dagster issues #25112, #18472), so the gate reads the results itself;
+- the load records of every raw partition currently in the warehouse: a batch loaded by an
+  earlier run with more than 5% of its rows quarantined still holds the publication back
+  until the file is re-delivered (sources.md, "Severity").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+QUARANTINE_BLOCKING_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    name: str  # e.g. "marts/bieu_06:bieu_06_identities"
+    passed: bool
+    blocking: bool  # error severity: blocks publication
+    details: str = ""
+
+
+@dataclass
+class GateVerdict:
+    passed: int = 0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def may_publish(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict:
+        return {"passed": self.passed, "warnings": len(self.warnings), "errors": len(self.errors)}
+
+
+def batch_problems(record: dict) -> list[tuple[bool, str]]:
+    """(blocking, message) for one load record (ingest.load_result.LoadResult as a dict)."""
+    problems: list[tuple[bool, str]] = []
+    where = record.get("file") or f"{record['table']}/{record.get('partition_key')}"
+    if record.get("rejected"):
+        problems.append((False, f"rejected: {record['rejected']}"))
+        return problems
+    read, loaded, held = record["rows_read"], record["rows_loaded"], record["rows_quarantined"]
+    if read != loaded + held:
+        problems.append((True, f"{where}: rows read {read} != loaded {loaded} + quarantined {held}"))
+    if read and held / read > QUARANTINE_BLOCKING_SHARE:
+        problems.append(
+            (True, f"{where}: {held} of {read} rows quarantined ({held / read:.1%} > 5%)")
+        )
+    elif held:
+        problems.append((False, f"{where}: {held} rows quarantined"))
+    return problems
+
+
+def evaluate(checks: list[CheckOutcome], load_records: list[dict]) -> GateVerdict:
+    verdict = GateVerdict()
+    for check in checks:
+        if check.passed:
+            verdict.passed += 1
+        elif check.blocking:
+            verdict.errors.append(f"{check.name}: {check.details}".rstrip(": "))
+        else:
+            verdict.warnings.append(f"{check.name}: {check.details}".rstrip(": "))
+    for record in load_records:
+        problems = batch_problems(record)
+        if not problems:
+            verdict.passed += 1
+        for blocking, message in problems:
+            (verdict.errors if blocking else verdict.warnings).append(message)
+    return verdict

@@ -1,0 +1,222 @@
+"""Write a publication into its own versioned folder and switch the published link to it.
+
+``TTHC_PUBLISH_DIR`` (default ``data/published``) is a symbolic link to one folder of
+``<publish_dir>.versions/``. A new publication is written completely into a new folder, then
+the link is replaced with one ``rename`` (atomic on POSIX): a BI reader opening files through
+the link sees the whole previous publication or the whole new one, never a mix, and a reader
+that already holds a file keeps reading the version it opened. A killed publish leaves at most
+an unfinished folder that no link points to; the next publish removes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+MARTS_SCHEMA = "marts"
+MARTS_DB = "tthc_marts.duckdb"
+MANIFEST = "publication.json"
+_UNFINISHED = ".unfinished"
+
+
+class PublishDirConflict(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Publication:
+    version: str
+    path: Path
+    manifest: dict
+
+
+def versions_dir(publish_dir: Path) -> Path:
+    return publish_dir.parent / f"{publish_dir.name}.versions"
+
+
+def new_version_name(published_at: datetime, run_id: str) -> str:
+    """Sortable by time; the run id tells which Dagster run wrote it."""
+    return f"{published_at.strftime('%Y%m%dT%H%M%S')}_{run_id[:8]}"
+
+
+def write_marts(warehouse_db: Path, target: Path, marts: list[str]) -> dict[str, int]:
+    """Copy the marts from the working warehouse into a fresh DuckDB file and Parquet files.
+
+    Rows are written in a fixed order (every column, ascending) so that the same marts give
+    the same files, byte for byte where the formats allow.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "parquet").mkdir(exist_ok=True)
+    row_counts: dict[str, int] = {}
+    con = duckdb.connect(str(target / MARTS_DB))
+    try:
+        con.execute(f"attach '{_sql_path(warehouse_db)}' as wh (read_only)")
+        con.execute(f"create schema {MARTS_SCHEMA}")
+        for mart in marts:
+            _check_identifier(mart)
+            con.execute(
+                f"create table {MARTS_SCHEMA}.{mart} as "
+                f"select * from wh.{MARTS_SCHEMA}.{mart} order by all"
+            )
+            parquet = target / "parquet" / f"{mart}.parquet"
+            con.execute(
+                f"copy {MARTS_SCHEMA}.{mart} to '{_sql_path(parquet)}' "
+                "(format parquet, compression zstd)"
+            )
+            row_counts[mart] = con.execute(
+                f"select count(*) from {MARTS_SCHEMA}.{mart}"
+            ).fetchone()[0]
+        con.execute("detach wh")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return row_counts
+
+
+def publish(
+    *,
+    warehouse_db: Path,
+    publish_dir: Path,
+    marts: list[str],
+    manifest: dict,
+    run_id: str,
+    published_at: datetime,
+    keep: int = 30,
+    write_extra=None,
+) -> Publication:
+    """Write a complete publication beside the current one, then switch the link to it.
+
+    ``manifest`` gets ``row_counts``, ``run_id``, ``published_at`` and ``version`` added.
+    ``write_extra(folder)`` may add reports to the folder before the switch.
+    """
+    publish_dir = Path(publish_dir)
+    _ensure_link_or_absent(publish_dir)
+    versions = versions_dir(publish_dir)
+    versions.mkdir(parents=True, exist_ok=True)
+    _remove_unfinished(versions)
+
+    version = new_version_name(published_at, run_id)
+    folder = versions / version
+    if folder.exists():  # the same run publishing twice in one second: keep both apart
+        version = f"{version}_{uuid.uuid4().hex[:6]}"
+        folder = versions / version
+    folder.mkdir()
+    (folder / _UNFINISHED).touch()
+
+    row_counts = write_marts(warehouse_db, folder, marts)
+    full_manifest = {
+        "published_at": published_at.isoformat(),
+        "run_id": run_id,
+        "version": version,
+        **manifest,
+        "row_counts": row_counts,
+    }
+    if write_extra is not None:
+        write_extra(folder)
+    (folder / MANIFEST).write_text(
+        json.dumps(full_manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    _fsync_tree(folder)
+    (folder / _UNFINISHED).unlink()
+
+    switch_link(publish_dir, folder)
+    prune(publish_dir, keep)
+    return Publication(version=version, path=folder, manifest=full_manifest)
+
+
+def switch_link(publish_dir: Path, folder: Path) -> None:
+    """Point ``publish_dir`` at ``folder`` with one atomic rename of a new link."""
+    tmp_link = publish_dir.with_name(f".{publish_dir.name}.{uuid.uuid4().hex}.link")
+    os.symlink(os.path.relpath(folder, publish_dir.parent), tmp_link)
+    os.replace(tmp_link, publish_dir)
+    _fsync_dir(publish_dir.parent)
+
+
+def list_publications(publish_dir: Path) -> list[Publication]:
+    """Finished publications, newest first."""
+    versions = versions_dir(Path(publish_dir))
+    if not versions.is_dir():
+        return []
+    result = []
+    for folder in sorted(versions.iterdir(), reverse=True):
+        manifest_file = folder / MANIFEST
+        if folder.is_dir() and manifest_file.exists() and not (folder / _UNFINISHED).exists():
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+            result.append(Publication(folder.name, folder, manifest))
+    return result
+
+
+def current_version(publish_dir: Path) -> str | None:
+    publish_dir = Path(publish_dir)
+    if not publish_dir.is_symlink():
+        return None
+    return Path(os.readlink(publish_dir)).name
+
+
+def rollback(publish_dir: Path, version: str) -> Publication:
+    """Make an earlier publication the current one again (the link switches back to it)."""
+    for publication in list_publications(publish_dir):
+        if publication.version == version:
+            switch_link(Path(publish_dir), publication.path)
+            return publication
+    raise ValueError(f"no finished publication named {version!r} in {versions_dir(publish_dir)}")
+
+
+def prune(publish_dir: Path, keep: int) -> None:
+    """Keep the newest ``keep`` publications, and always the current one."""
+    current = current_version(publish_dir)
+    for publication in list_publications(publish_dir)[keep:]:
+        if publication.version != current:
+            shutil.rmtree(publication.path, ignore_errors=True)
+
+
+def _ensure_link_or_absent(publish_dir: Path) -> None:
+    if publish_dir.is_symlink() or not publish_dir.exists():
+        publish_dir.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if publish_dir.is_dir() and not any(publish_dir.iterdir()):
+        publish_dir.rmdir()  # an empty folder made by hand: replace it with the link
+        return
+    raise PublishDirConflict(
+        f"{publish_dir} is a real folder with files in it; publications are served through a "
+        f"link to {versions_dir(publish_dir)}/<version>. Move the folder away and publish again."
+    )
+
+
+def _remove_unfinished(versions: Path) -> None:
+    for folder in versions.iterdir():
+        if (folder / _UNFINISHED).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _check_identifier(name: str) -> None:
+    if not name.isidentifier():
+        raise ValueError(f"not a mart name: {name!r}")

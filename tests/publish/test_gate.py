@@ -1,0 +1,47 @@
+"""The publication gate: which evidence blocks, which only warns."""
+
+from publish.gate import CheckOutcome, evaluate
+
+
+def record(file, read, loaded, held, rejected=None):
+    return {
+        "table": "dossier_versions", "partition_key": "2024-04-01", "file": file,
+        "rows_read": read, "rows_loaded": loaded, "rows_quarantined": held, "rejected": rejected,
+    }  # fmt: skip
+
+
+def test_clean_run_publishes_and_counts_passes():
+    verdict = evaluate(
+        [CheckOutcome("marts/bieu_06:identities", True, True)],
+        [record("a.jsonl", 100, 100, 0)],
+    )
+    assert verdict.may_publish and verdict.summary() == {"passed": 2, "warnings": 0, "errors": 0}
+
+
+def test_failed_blocking_check_names_the_check():
+    verdict = evaluate([CheckOutcome("marts/bieu_06:identities", False, True, "3 rows")], [])
+    assert not verdict.may_publish
+    assert verdict.errors == ["marts/bieu_06:identities: 3 rows"]
+
+
+def test_failed_warning_check_still_publishes():
+    verdict = evaluate([CheckOutcome("marts/reconciliation:gaps", False, False)], [])
+    assert verdict.may_publish and verdict.summary()["warnings"] == 1
+
+
+def test_quarantine_over_five_percent_blocks_at_or_under_only_warns():
+    at_limit = evaluate([], [record("a.jsonl", 100, 95, 5)])
+    assert at_limit.may_publish and at_limit.warnings == ["a.jsonl: 5 rows quarantined"]
+    over = evaluate([], [record("b.jsonl", 100, 94, 6)])
+    assert over.errors == ["b.jsonl: 6 of 100 rows quarantined (6.0% > 5%)"]
+
+
+def test_rows_not_accounted_for_block():
+    verdict = evaluate([], [record("a.jsonl", 100, 90, 5)])
+    assert verdict.errors == ["a.jsonl: rows read 100 != loaded 90 + quarantined 5"]
+
+
+def test_rejected_file_is_a_warning():
+    verdict = evaluate([], [record("x.jsonl", 0, 0, 0, rejected="x.jsonl: not UTF-8")])
+    assert verdict.may_publish
+    assert verdict.warnings == ["rejected: x.jsonl: not UTF-8"]
