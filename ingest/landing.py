@@ -10,6 +10,7 @@ rejected (ambiguous). Folder names are partition keys and later become file name
 warehouse: only real dates (``YYYY-MM-DD`` / ``YYYY-MM``) count; any other name is reported
 and never used to build a path. Symbolic links are not followed (they could point outside
 the landing root). Hidden files (``.name``) are ignored: uploads in progress.
+Hidden folders are reported like any other bad folder name.
 """
 
 from __future__ import annotations
@@ -91,9 +92,7 @@ class LandingInventory:
         return self.partitions.get(table, {})
 
     def rejections_for(self, table: str, partition_key: str) -> list[Rejection]:
-        return [
-            r for r in self.rejections if r.table == table and r.partition_key == partition_key
-        ]
+        return [r for r in self.rejections if r.table == table and r.partition_key == partition_key]
 
 
 def sha256_of(path: Path) -> str:
@@ -214,8 +213,8 @@ def scan_landing(landing_dir: Path, with_sha256: bool = True) -> LandingInventor
             continue
         for entry in sorted(root.iterdir()):
             rel = f"{source}/{entry.name}"
-            if entry.name.startswith("."):
-                continue
+            if entry.name.startswith(".") and not entry.is_dir():
+                continue  # hidden files: uploads in progress; hidden folders are reported
             if entry.is_symlink():
                 inventory.rejections.append(
                     Rejection(rel, "symlink", f"{rel}: symbolic link, not followed")
@@ -223,7 +222,9 @@ def scan_landing(landing_dir: Path, with_sha256: bool = True) -> LandingInventor
                 continue
             if not entry.is_dir():
                 inventory.rejections.append(
-                    Rejection(rel, "unexpected_file", f"{rel}: file outside a partition folder, ignored")
+                    Rejection(
+                        rel, "unexpected_file", f"{rel}: file outside a partition folder, ignored"
+                    )
                 )
                 continue
             if not is_valid_partition_key(entry.name, kind):
@@ -237,7 +238,9 @@ def scan_landing(landing_dir: Path, with_sha256: bool = True) -> LandingInventor
                     )
                 )
                 continue
-            accepted, rejections = scan_partition_folder(landing_dir, source, entry.name, with_sha256)
+            accepted, rejections = scan_partition_folder(
+                landing_dir, source, entry.name, with_sha256
+            )
             for table, landed in accepted.items():
                 inventory.partitions[table][entry.name] = landed
             inventory.rejections.extend(rejections)

@@ -43,6 +43,8 @@ def applicant_keys(citizen_ids: pl.Series, key: bytes) -> pl.Series:
 
 def applicant_key_expr(column: str, key: bytes) -> pl.Expr:
     """Expression form, for ``with_columns``: maps whole batches, never row by row."""
-    return pl.col(column).map_batches(
-        lambda s: applicant_keys(s, key), return_dtype=pl.String
-    ).alias("applicant_key")
+    return (
+        pl.col(column)
+        .map_batches(lambda s: applicant_keys(s, key), return_dtype=pl.String)
+        .alias("applicant_key")
+    )

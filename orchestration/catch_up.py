@@ -27,7 +27,7 @@ import dagster as dg
 
 from ingest import raw_layer
 from ingest.landing import LandingInventory, scan_landing
-from orchestration.load_records import read_partition_record
+from orchestration.load_records import read_partition_record, read_reference_records
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.settings import Settings
 
@@ -88,6 +88,19 @@ def is_stale(settings: Settings, inventory: LandingInventory, table: str, key: s
     return False
 
 
+def reference_is_stale(settings: Settings, inventory: LandingInventory) -> bool:
+    """Whether any reference file changed (or appeared, or vanished) since its last load."""
+    records = {r["table"]: r for r in read_reference_records(settings.warehouse_dir)}
+    if set(records) != set(inventory.reference) or not records:
+        return True
+    for name, landed in inventory.reference.items():
+        if records[name].get("delivery_fingerprint") != landed.fingerprint:
+            return True
+        if not records[name].get("rejected") and not raw_layer.reference_path(settings.warehouse_dir, name).exists():
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class PlannedRun:
     job_name: str
@@ -121,7 +134,9 @@ def make_plan(
     ``known_partitions`` maps each partitions definition to its keys in the instance, in
     their order; keys the landing zone adds are appended (sorted) in ``new_partitions``.
     """
-    plan = Plan(runs=[PlannedRun("load_reference")])
+    plan = Plan()
+    if reference_is_stale(settings, inventory):
+        plan.runs.append(PlannedRun("load_reference"))
     for partitions_name, job_name in PARTITIONED_JOBS.items():
         tables = [t for t, p in PARTITIONS_BY_TABLE.items() if p.name == partitions_name]
         delivered = set().union(*(partition_keys(inventory, t) for t in tables))
@@ -170,6 +185,8 @@ def run_catch_up(
     instance: dg.DagsterInstance,
     defs: dg.Definitions,
     extra_tags: dict[str, str] | None = None,
+    log_level: str = "INFO",
+    on_run_start=None,
 ) -> CatchUpResult:
     """Plan and execute the catch-up in this process, recording every run in ``instance``."""
     from orchestration.failures import describe_failures
@@ -187,9 +204,12 @@ def run_catch_up(
         outcome = CatchUpResult(success=True)
         for planned in plan.runs:
             job = defs.resolve_job_def(planned.job_name)
+            if on_run_start is not None:
+                on_run_start(planned)
             result = job.execute_in_process(
                 instance=instance,
                 tags={**planned.tags(), **(extra_tags or {})},
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
                 raise_on_error=False,
             )
             outcome.runs.append((planned.job_name, result.run_id, result.success))

@@ -44,7 +44,13 @@ def _build(args) -> int:
 
     instance = prepare_dagster_home(settings)
     started = time.monotonic()
-    outcome = run_catch_up(settings, instance, build_definitions(settings))
+    def announce(planned):
+        scope = f" {planned.partition_range[0]}..{planned.partition_range[1]}" if planned.partition_range else ""
+        print(f"  running {planned.job_name}{scope}", flush=True)
+
+    outcome = run_catch_up(
+        settings, instance, build_definitions(settings), log_level="WARNING", on_run_start=announce
+    )
     elapsed = time.monotonic() - started
     for job_name, run_id, success in outcome.runs:
         print(f"  {'ok  ' if success else 'FAIL'} {job_name:<22} run {run_id}")

@@ -14,6 +14,8 @@ def describe_failures(result: dg.ExecuteInProcessResult) -> list[str]:
     ]
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
+        while error is not None and error.cause is not None:  # the user's exception, not
+            error = error.cause  # Dagster's wrapper around it
         message = error.message.strip() if error else "failed"
         # dg.Failure raised by the publish gate: its description is the useful part
         user_failure = event.step_failure_data.user_failure_data

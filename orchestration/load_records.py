@@ -29,6 +29,11 @@ def read_partition_record(warehouse_dir: Path, table: str, partition_key: str) -
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def read_reference_records(warehouse_dir: Path) -> list[dict]:
+    path = Path(warehouse_dir) / "loads" / REFERENCE_RECORDS
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
 def read_all_records(warehouse_dir: Path) -> list[dict]:
     """Every current load record: one per raw partition, plus the reference files."""
     loads = Path(warehouse_dir) / "loads"
@@ -37,7 +42,5 @@ def read_all_records(warehouse_dir: Path) -> list[dict]:
         return records
     for path in sorted(loads.glob("*/*.json")):
         records.append(json.loads(path.read_text(encoding="utf-8")))
-    reference = loads / REFERENCE_RECORDS
-    if reference.exists():
-        records.extend(json.loads(reference.read_text(encoding="utf-8")))
+    records.extend(read_reference_records(warehouse_dir))
     return records

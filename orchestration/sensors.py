@@ -6,7 +6,6 @@ hash differs from the cursor's AND from its last load record, so files that `tth
 already loaded never start a run. The sensor opens no database (DuckDB's single-writer lock).
 """
 
-from __future__ import annotations
 
 import hashlib
 import json

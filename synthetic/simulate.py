@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 from .calendar import WorkCalendar, day_num, holidays
-from .province import CHANGE_DATE, CENTRE, OFFICES, PROCEDURES, Province
+from .province import CENTRE, CHANGE_DATE, OFFICES, PROCEDURES, Province
 
 NONE = np.int32(2**31 - 1)
 DAY = 86400
@@ -28,8 +28,8 @@ N_EV = 14
 class Knobs:
     """Calibration knobs (docs/synthetic.md). Defaults land the notice's H1-2024 figures."""
     level_share: tuple = (0.58, 0.27, 0.15)        # xa, huyen, tinh
-    p_online_full: float = 0.93                    # toan_trinh procedures
-    p_online_part: float = 0.83                    # mot_phan procedures
+    p_online_full: float = 0.864                   # toan_trinh procedures
+    p_online_part: float = 0.777                   # mot_phan procedures
     p_post_offline: float = 0.07                   # of non-online, by post (BCCI)
     p_refuse_online: float = 0.03
     p_refuse_offline: float = 0.008
@@ -42,11 +42,11 @@ class Knobs:
     p_inflated: float = 0.05                       # appointment beyond the statutory date
     p_handover: float = 0.9
     p_rated: float = 0.6
-    p_dissatisfied: float = 0.0015                 # of rated
+    p_dissatisfied: float = 0.004                 # of rated
     p_neutral: float = 0.01
     p_eresult_online: float = 0.975                # paper-result procedures, online dossiers
     p_eresult_offline: float = 0.35
-    p_pay_online: float = 0.445                    # fee dossiers submitted online
+    p_pay_online: float = 0.460                    # fee dossiers submitted online
     p_pay_offline: float = 0.03
     p_fee_exempt: float = 0.05
     p_pay_request: float = 0.05                    # status 6 before the end
@@ -98,10 +98,40 @@ def agency_table(prov: Province):
     return codes, [names[c] for c in codes]
 
 
+CHUNK = 250_000  # dossiers simulated at a time: bounds the temporaries (fixed: determinism)
+
+
 def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
-             rng: np.random.Generator, knobs: Knobs | None = None) -> Dossiers:
-    k = knobs or Knobs()
+             seed: int, knobs: Knobs | None = None) -> Dossiers:
+    """Simulate n dossiers in fixed-size chunks (own seeded stream each), then order them by
+    submission time and number them (MaHoSo sequence per agency and day)."""
     codes, names = agency_table(prov)
+    parts = []
+    for c, lo in enumerate(range(0, n, CHUNK)):
+        m = min(CHUNK, n - lo)
+        parts.append(_chunk(prov, cal, start, end, m, np.random.default_rng([seed, 11, c]),
+                            knobs or Knobs(), codes))
+    arrays = {key: (np.concatenate([p[key] for p in parts]) if len(parts) > 1 else parts[0][key])
+              for key in parts[0]}
+    del parts
+    order = np.argsort(arrays["t_sub"], kind="stable")
+    for key in arrays:
+        arrays[key] = arrays[key][order]
+    del order
+    base = (day_num(start) - 1) * DAY
+    code_day, agency = arrays["code_day"], arrays["agency"]
+    key = agency.astype(np.int64) * 10**6 + (code_day.astype(np.int64) - day_num(start) + 1000)
+    o = np.argsort(key, kind="stable")
+    ks = key[o]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    grp_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    seq = np.empty(n, dtype=np.int16)
+    seq[o] = ((np.arange(n) - grp_start) % 9999 + 1).astype(np.int16)
+    return Dossiers(n=n, base=base, seq=seq, agency_codes=codes, agency_names=names, **arrays)
+
+
+def _chunk(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
+           rng: np.random.Generator, k: Knobs, codes: list[str]) -> dict:
     aidx = {c: i for i, c in enumerate(codes)}
     d_start, d_end = day_num(start), day_num(end)
     base = (d_start - 1) * DAY
@@ -145,10 +175,6 @@ def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
     t_sub_abs = sub_day.astype(np.int64) * DAY + sub_tod
 
     # sort the whole population by submission time: index order = time order
-    order = np.argsort(t_sub_abs, kind="stable")
-    proc, channel, online, sub_day, sub_tod, t_sub_abs, level = (
-        a[order] for a in (proc, channel, online, sub_day, sub_tod, t_sub_abs, level))
-    mode = p_mode[proc]
 
     # --- agency -------------------------------------------------------------------------
     agency = np.empty(n, dtype=np.int16)
@@ -338,24 +364,15 @@ def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
     vneid = (online & (rng.random(n) < k.p_vneid_auth)).astype(np.int8)
     person = np.stack([rng.integers(0, 2**31 - 1, n) for _ in range(4)], axis=1).astype(np.int32)
 
-    # --- MaHoSo: <agency>-<yyMMdd>-<seq>, seq per agency and day in submission order ---------
     code_day = np.where(accepted | refused, rec_day, sub_day).astype(np.int32)
-    key = agency.astype(np.int64) * 10**6 + (code_day - d_start + 1000)
-    o = np.argsort(key, kind="stable")
-    ks = key[o]
-    first = np.r_[True, ks[1:] != ks[:-1]]
-    grp_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    seq = np.empty(n, dtype=np.int16)
-    seq[o] = ((np.arange(n) - grp_start) % 9999 + 1).astype(np.int16)
 
     def rel(a, mask):
         return np.where(mask, a - base, NONE).astype(np.int32)
 
-    return Dossiers(
-        n=n, base=base, ev=ev, t_sub=(t_sub_abs - base).astype(np.int32), agency=agency,
-        proc=proc, channel=channel, code_day=code_day, seq=seq,
-        appt0=rel(appt0, accepted), truoc1=rel(appt0, sup1), moi1=rel(moi1, ans1),
-        truoc2=rel(moi1, sup2), moi2=rel(moi2, ans2), method=method,
-        paid=paid.astype(np.int8), exempt=exempt, digit=digit, docs=docs, eresult=eresult,
-        rating=rating.astype(np.int8), vneid=vneid, person=person, inflated=inflated,
-        agency_codes=codes, agency_names=names)
+    return {
+        "ev": ev, "t_sub": (t_sub_abs - base).astype(np.int32), "agency": agency,
+        "proc": proc, "channel": channel, "code_day": code_day,
+        "appt0": rel(appt0, accepted), "truoc1": rel(appt0, sup1), "moi1": rel(moi1, ans1),
+        "truoc2": rel(moi1, sup2), "moi2": rel(moi2, ans2), "method": method,
+        "paid": paid.astype(np.int8), "exempt": exempt, "digit": digit, "docs": docs, "eresult": eresult,
+        "rating": rating.astype(np.int8), "vneid": vneid, "person": person, "inflated": inflated}

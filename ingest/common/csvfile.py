@@ -35,9 +35,11 @@ def read_csv_text(text: str, separator: str) -> pl.DataFrame:
         raws = [line for _, line in data_lines]
     else:  # quoted fields spanning lines: fall back to record numbers and joined fields
         numbers = list(range(2, frame.height + 2))
-        raws = frame.select(
-            pl.concat_str(pl.all().fill_null(""), separator=separator)
-        ).to_series().to_list()
+        raws = (
+            frame.select(pl.concat_str(pl.all().fill_null(""), separator=separator))
+            .to_series()
+            .to_list()
+        )
     return frame.with_columns(
         pl.Series("_line_number", numbers, dtype=pl.Int64),
         pl.Series("_raw_text", raws, dtype=pl.String),

@@ -9,15 +9,19 @@ import polars as pl
 TS_FORMAT = "%Y%m%d%H%M%S"
 
 
-def first_reason(rules: Sequence[tuple[str, pl.Expr]]) -> pl.Expr:
+def first_reason(rules: Sequence[tuple[str | pl.Expr, pl.Expr]]) -> pl.Expr:
     """The code of the first rule (in the given order) whose condition is true, else null.
 
-    A null condition (a comparison with a missing value) counts as "rule holds".
+    A null condition (a comparison with a missing value) counts as "rule holds". A code may
+    be an expression (a reason computed earlier, e.g. while decoding JSON).
     """
     if not rules:
         return pl.lit(None, dtype=pl.String).alias("reason")
     return pl.coalesce(
-        [pl.when(cond.fill_null(False)).then(pl.lit(code)) for code, cond in rules]
+        [
+            pl.when(cond.fill_null(False)).then(code if isinstance(code, pl.Expr) else pl.lit(code))
+            for code, cond in rules
+        ]
     ).alias("reason")
 
 

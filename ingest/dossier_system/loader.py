@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.common.files import FileRejected, read_text
-from ingest.common.jsonl import decode_lines, key_names
+from ingest.common.files import FileRejected, read_lines
+from ingest.common.jsonl import decode_lines, key_names, surplus_key_lines
 from ingest.common.rules import (
     bad_cast,
     first_reason,
@@ -105,7 +105,7 @@ KNOWN_KEYS = set(DECODE_DTYPE.to_schema()) | {
 
 # The order in which rules are reported: the first failing one is the row's reason.
 DOSSIER_RULE_ORDER = [
-    "invalid_json",
+    "invalid_json (or wrong_type:<field> when a field's JSON shape is wrong)",
     *(f"missing_field:{f}" for f in REQUIRED),
     "wrong_type:<field>",
     *(f"bad_pattern:{f}" for f in PATTERNS),
@@ -147,7 +147,10 @@ def _typed_list(list_col: str, dtype: pl.Struct) -> pl.Expr:
 def _rules(day: dt.date, procedures: pl.Series, agencies: pl.Series) -> list[tuple[str, pl.Expr]]:
     """(reason code, condition) in report order, on the decoded string columns ``<f>`` and
     the typed columns ``_t_<f>``."""
-    rules: list[tuple[str, pl.Expr]] = [("invalid_json", pl.col("_decode_reason").is_not_null())]
+    # invalid_json, or wrong_type:<field> for a field whose JSON shape does not decode
+    rules: list[tuple[str | pl.Expr, pl.Expr]] = [
+        (pl.col("_decode_reason"), pl.col("_decode_reason").is_not_null())
+    ]
     rules += [(f"missing_field:{f}", pl.col(f).is_null()) for f in REQUIRED]
     # wrong types: top-level ints, then nested ints and list shapes
     for name in INT_FIELDS:
@@ -160,8 +163,10 @@ def _rules(day: dt.date, procedures: pl.Series, agencies: pl.Series) -> list[tup
                         f"wrong_type:{list_col}.{f.name}",
                         _nested_any(
                             list_col,
-                            lambda e, n=f.name, t=f.dtype: null_if_empty(e.struct.field(n)).is_not_null()
-                            & to_int(null_if_empty(e.struct.field(n)), t).is_null(),
+                            lambda e, n=f.name, t=f.dtype: (
+                                null_if_empty(e.struct.field(n)).is_not_null()
+                                & to_int(null_if_empty(e.struct.field(n)), t).is_null()
+                            ),
                         ),
                     )
                 )
@@ -182,8 +187,10 @@ def _rules(day: dt.date, procedures: pl.Series, agencies: pl.Series) -> list[tup
                         f"bad_timestamp:{f.name}",
                         _nested_any(
                             list_col,
-                            lambda e, n=f.name: null_if_empty(e.struct.field(n)).is_not_null()
-                            & parse_compact_ts(null_if_empty(e.struct.field(n))).is_null(),
+                            lambda e, n=f.name: (
+                                null_if_empty(e.struct.field(n)).is_not_null()
+                                & parse_compact_ts(null_if_empty(e.struct.field(n))).is_null()
+                            ),
                         ),
                     )
                 )
@@ -198,9 +205,7 @@ def _rules(day: dt.date, procedures: pl.Series, agencies: pl.Series) -> list[tup
     rules.append(
         ("received_before_submitted", pl.col("_t_NgayTiepNhan") < pl.col("_t_NgayNopHoSo"))
     )
-    rules.append(
-        ("received_after_ended", pl.col("_t_NgayTiepNhan") > pl.col("_t_NgayKetThucXuLy"))
-    )
+    rules.append(("received_after_ended", pl.col("_t_NgayTiepNhan") > pl.col("_t_NgayKetThucXuLy")))
     rules.append(("updated_not_on_file_day", pl.col("_t_NgayCapNhat").dt.date() != pl.lit(day)))
     end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
     for name in EVENT_FIELDS:
@@ -225,31 +230,22 @@ def read_dossier_file(
 
     Raises FileRejected when the file as a whole cannot be read.
     """
-    text = read_text(path)
-    lines = (
-        pl.DataFrame({"raw_text": [text]})
-        .select(pl.col("raw_text").str.split("\n"))
-        .explode("raw_text")
-        .with_row_index("_line_number", offset=1)
-        .with_columns(pl.col("raw_text").str.strip_suffix("\r"), pl.col("_line_number").cast(pl.Int64))
-    )
-    blank = lines.get_column("raw_text").str.strip_chars() == ""
+    lines = read_lines(path)
+    blank = lines.get_column("raw_text").is_null()
     warnings = []
-    # A trailing newline is not a line; other blank lines carry nothing, and are counted.
-    n_blank_inner = int(blank.sum()) - int(bool(blank[-1]))
-    if n_blank_inner:
-        warnings.append(f"{rel}: {n_blank_inner} blank line(s) ignored")
-    lines = lines.filter(~blank)
+    if blank.any():  # blank lines carry nothing; they are counted, not loaded
+        warnings.append(f"{rel}: {int(blank.sum())} blank line(s) ignored")
+        lines = lines.filter(~blank)
     if lines.height == 0:
         raise FileRejected("empty file (no data lines)")
 
     decoded, decode_reasons = decode_lines(lines.get_column("raw_text"), DECODE_DTYPE)
-    good_lines = lines.get_column("raw_text").filter(decode_reasons.is_null())
-    unknown = sorted(key_names(good_lines) - KNOWN_KEYS)
+    unknown = sorted(
+        key_names(surplus_key_lines(lines.get_column("raw_text"), decoded, DECODE_DTYPE))
+        - KNOWN_KEYS
+    )
     if unknown:
-        warnings.append(
-            f"{rel}: schema drift: unknown field(s) dropped: {', '.join(unknown)}"
-        )
+        warnings.append(f"{rel}: schema drift: unknown field(s) dropped: {', '.join(unknown)}")
 
     frame = (
         pl.DataFrame([decoded.alias("_d")])
@@ -263,7 +259,10 @@ def read_dossier_file(
             [null_if_empty(pl.col(n)).alias(n) for n in (*STRING_FIELDS, *INT_FIELDS, *TS_FIELDS)]
         )
         .with_columns(
-            [to_int(pl.col(n), pl.Int64).alias(f"_t_{n}") for n in ("KenhThucHien", "TrangThaiHoSo")]
+            [
+                to_int(pl.col(n), pl.Int64).alias(f"_t_{n}")
+                for n in ("KenhThucHien", "TrangThaiHoSo")
+            ]
             + [
                 to_int(pl.col(n), t).alias(f"_t_{n}")
                 for n, t in INT_FIELDS.items()
@@ -277,7 +276,11 @@ def read_dossier_file(
 
     bad = frame.filter(pl.col("reason").is_not_null())
     quarantined = quarantine_frame(
-        SOURCE, rel, bad.get_column("_line_number"), bad.get_column("reason"), bad.get_column("raw_text")
+        SOURCE,
+        rel,
+        bad.get_column("_line_number"),
+        bad.get_column("reason"),
+        bad.get_column("raw_text"),
     )
     good = frame.filter(pl.col("reason").is_null())
     good = good.with_columns(
@@ -290,7 +293,9 @@ def read_dossier_file(
     return loaded, quarantined, lines.height, warnings
 
 
-def load_dossier_day(landing_dir: Path, warehouse_dir: Path, day: str, pii_key: bytes) -> LoadResult:
+def load_dossier_day(
+    landing_dir: Path, warehouse_dir: Path, day: str, pii_key: bytes
+) -> LoadResult:
     """Load the extract of one day into ``raw/dossier_versions/<day>.parquet``."""
     warehouse_dir = Path(warehouse_dir)
     raw_path = partition_path(warehouse_dir, TABLE, day)  # validates the key

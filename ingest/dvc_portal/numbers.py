@@ -23,7 +23,7 @@ class NotANumber(ValueError):
     pass
 
 
-def parse_vietnamese_number(text: str | int | float | None) -> float | int | None:
+def parse_vietnamese_number(text: str | float | None) -> float | int | None:
     """Parse one cell. Integers stay int; a decimal or a percentage gives a float.
 
     Raises NotANumber for text that is not a number in this format (e.g. ``17.43``, which
@@ -58,9 +58,15 @@ def vietnamese_number(expr: pl.Expr) -> pl.Expr:
     """Float64 column of the parsed texts; null for blanks and for invalid texts (find
     those with ``vietnamese_number_invalid``)."""
     cleaned = _clean(expr)
-    body = cleaned.str.strip_suffix("%").str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    body = (
+        cleaned.str.strip_suffix("%")
+        .str.replace_all(".", "", literal=True)
+        .str.replace(",", ".", literal=True)
+    )
     text = pl.when(cleaned.str.ends_with("%")).then(body + "e-2").otherwise(body)
-    return pl.when(cleaned.str.contains(VIETNAMESE_NUMBER)).then(text.cast(pl.Float64, strict=False))
+    return pl.when(cleaned.str.contains(VIETNAMESE_NUMBER)).then(
+        text.cast(pl.Float64, strict=False)
+    )
 
 
 def vietnamese_number_invalid(expr: pl.Expr) -> pl.Expr:

@@ -95,13 +95,20 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[str]]:
         workbook.close()
     warnings = []
     header_at = next(
-        (i for i, row in enumerate(rows) if row and isinstance(row[0], str) and row[0].strip() == "STT"),
+        (
+            i
+            for i, row in enumerate(rows)
+            if row and isinstance(row[0], str) and row[0].strip() == "STT"
+        ),
         None,
     )
     if header_at is None:
         raise FileRejected("header row not found (no row whose first cell is STT)")
     title = " ".join(str(c) for row in rows[:header_at] for c in row if c is not None)
-    headers = [normalise_header(str(c)) if c is not None else f"_blank_{i}" for i, c in enumerate(rows[header_at])]
+    headers = [
+        normalise_header(str(c)) if c is not None else f"_blank_{i}"
+        for i, c in enumerate(rows[header_at])
+    ]
     width = len(headers)
     records = []
     for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
@@ -109,7 +116,9 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[str]]:
         if all(c is None or c.strip() == "" for c in cells):
             continue  # an empty row carries nothing
         records.append((offset, cells))
-    data = {h: [r[1][i] for r in records] for i, h in enumerate(headers) if not h.startswith("_blank_")}
+    data = {
+        h: [r[1][i] for r in records] for i, h in enumerate(headers) if not h.startswith("_blank_")
+    }
     frame = pl.DataFrame(data, schema={h: pl.String for h in data})
     frame = frame.with_columns(
         pl.Series("_line_number", [r[0] for r in records], dtype=pl.Int64),
@@ -142,20 +151,28 @@ def read_report_766(path: Path, rel: str, month: str, agencies: pl.Series | None
     extra = check_columns(frame, list(PORTAL_766_HEADERS))
     if extra:
         warnings.append(f"{rel}: schema drift: unknown column(s) dropped: {', '.join(extra)}")
-    frame = frame.rename(PORTAL_766_HEADERS).with_columns(
-        [pl.col(c).str.strip_chars() for c in PORTAL_766_HEADERS.values()]
-    ).with_columns(
-        [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in PORTAL_766_HEADERS.values()]
+    frame = (
+        frame.rename(PORTAL_766_HEADERS)
+        .with_columns([pl.col(c).str.strip_chars() for c in PORTAL_766_HEADERS.values()])
+        .with_columns(
+            [
+                pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+                for c in PORTAL_766_HEADERS.values()
+            ]
+        )
     )
-    label = pl.concat_str(
-        [pl.col(c).fill_null("") for c in ("stt", "ma_don_vi", "ten_don_vi")], separator=" "
-    ).str.strip_chars().str.to_lowercase()
-    frame = frame.with_columns(
-        label.map_elements(lambda s: unicodedata.normalize("NFC", s), return_dtype=pl.String).alias("_label")
-        if frame.height
-        else pl.lit("").alias("_label")
+    label = (
+        pl.concat_str(
+            [pl.col(c).fill_null("") for c in ("stt", "ma_don_vi", "ten_don_vi")], separator=" "
+        )
+        .str.strip_chars()
+        .str.to_lowercase()
     )
-    is_total = pl.col("_label") == TOTAL_LABEL
+    frame = frame.with_columns(label.alias("_label"))
+    # the label may come composed (NFC) or decomposed (NFD) depending on the exporting tool
+    is_total = pl.col("_label").is_in(
+        [unicodedata.normalize(form, TOTAL_LABEL) for form in ("NFC", "NFD")]
+    )
     frame = frame.with_columns([vietnamese_number(pl.col(c)).alias(f"_n_{c}") for c in NUMERIC])
     totals = frame.filter(is_total)
     rows = frame.filter(~is_total)
@@ -165,7 +182,9 @@ def read_report_766(path: Path, rel: str, month: str, agencies: pl.Series | None
         ("bad_pattern:ma_don_vi", ~pl.col("ma_don_vi").str.contains(AGENCY)),
     ]
     rules += [(f"bad_number:{c}", vietnamese_number_invalid(pl.col(c))) for c in NUMERIC]
-    rules += [(f"wrong_type:{c}", pl.col(f"_n_{c}") != pl.col(f"_n_{c}").round(0)) for c in INTEGRAL]
+    rules += [
+        (f"wrong_type:{c}", pl.col(f"_n_{c}") != pl.col(f"_n_{c}").round(0)) for c in INTEGRAL
+    ]
     rules += [(f"negative_count:{c}", pl.col(f"_n_{c}") < 0) for c in PORTAL_766_COUNTS]
     if agencies is not None:
         rules.append(("unknown_agency", ~pl.col("ma_don_vi").is_in(agencies.implode())))
@@ -186,7 +205,11 @@ def read_report_766(path: Path, rel: str, month: str, agencies: pl.Series | None
     )
     bad = rows.filter(pl.col("reason").is_not_null())
     quarantined = quarantine_frame(
-        SOURCE, rel, bad.get_column("_line_number"), bad.get_column("reason"), bad.get_column("_raw_text")
+        SOURCE,
+        rel,
+        bad.get_column("_line_number"),
+        bad.get_column("reason"),
+        bad.get_column("_raw_text"),
     )
     return conform(good, PORTAL_766), quarantined, rows.height, warnings, checks
 
@@ -197,7 +220,9 @@ def _check_total(rows: pl.DataFrame, totals: pl.DataFrame, rel: str, warnings: l
         return {"passed": False, "details": {"problem": "no Tổng cộng row"}}
     if totals.height > 1:
         warnings.append(f"{rel}: {totals.height} Tổng cộng rows; the first one is checked")
-    sums = rows.select([pl.col(f"_n_{c}").sum().alias(c) for c in PORTAL_766_COUNTS]).row(0, named=True)
+    sums = rows.select([pl.col(f"_n_{c}").sum().alias(c) for c in PORTAL_766_COUNTS]).row(
+        0, named=True
+    )
     stated = totals.row(0, named=True)
     mismatches = {}
     for c in PORTAL_766_COUNTS:
@@ -206,9 +231,12 @@ def _check_total(rows: pl.DataFrame, totals: pl.DataFrame, rel: str, warnings: l
             mismatches[c] = {"total_row": total, "sum_of_agencies": sums[c]}
     if mismatches:
         listed = ", ".join(
-            f"{c} (Tổng cộng {v['total_row']:g}, sum {v['sum_of_agencies']:g})" for c, v in mismatches.items()
+            f"{c} (Tổng cộng {v['total_row']:g}, sum {v['sum_of_agencies']:g})"
+            for c, v in mismatches.items()
         )
-        warnings.append(f"{rel}: the Tổng cộng row does not match the sum of the agency rows: {listed}")
+        warnings.append(
+            f"{rel}: the Tổng cộng row does not match the sum of the agency rows: {listed}"
+        )
     return {"passed": not mismatches, "details": {"mismatches": mismatches}}
 
 

@@ -79,7 +79,9 @@ REFERENCE_RULES: dict[str, ReferenceRules] = {
         required=("ma_co_quan_cong_bo",),
         patterns={"ma_tthc": PROCEDURE, "ma_co_quan_cong_bo": AGENCY},
     ),
-    "ngay_nghi": ReferenceRules(key=("ngay",), required=("loai",), enums={"loai": ["nghi", "lam_bu"]}),
+    "ngay_nghi": ReferenceRules(
+        key=("ngay",), required=("loai",), enums={"loai": ["nghi", "lam_bu"]}
+    ),
     "chi_tieu": ReferenceRules(key=("ma_chi_tieu", "nam"), required=("gia_tri",)),
 }
 REFERENCE_RULE_ORDER = [
@@ -112,7 +114,9 @@ def validate_reference(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns([null_if_empty(pl.col(c)).alias(c) for c in columns])
     frame = frame.with_columns([_cast(c, schema[c]).alias(f"_t_{c}") for c in columns])
     rules: list[tuple[str, pl.Expr]] = []
-    rules += [(f"missing_field:{c}", pl.col(c).is_null()) for c in (*rules_of.key, *rules_of.required)]
+    rules += [
+        (f"missing_field:{c}", pl.col(c).is_null()) for c in (*rules_of.key, *rules_of.required)
+    ]
     rules += [
         (f"wrong_type:{c}", bad_cast(pl.col(c), pl.col(f"_t_{c}")))
         for c in columns
@@ -140,7 +144,10 @@ def validate_reference(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     passed = pl.col("reason").is_null()
     duplicated = passed & (passed.cast(pl.Int32).sum().over(key) > 1)
     return frame.with_columns(
-        pl.when(duplicated).then(pl.lit("duplicate_key")).otherwise(pl.col("reason")).alias("reason")
+        pl.when(duplicated)
+        .then(pl.lit("duplicate_key"))
+        .otherwise(pl.col("reason"))
+        .alias("reason")
     )
 
 
@@ -165,16 +172,21 @@ def load_reference_file(landing_dir: Path, warehouse_dir: Path, name: str) -> Lo
         result.rejected = rejected_message(rel, str(exc), raw_path)
         return result
     if extra:
-        result.warnings.append(f"{rel}: schema drift: unknown column(s) dropped: {', '.join(extra)}")
+        result.warnings.append(
+            f"{rel}: schema drift: unknown column(s) dropped: {', '.join(extra)}"
+        )
     checked = validate_reference(name, frame)
     bad = checked.filter(pl.col("reason").is_not_null())
     good = checked.filter(pl.col("reason").is_null()).with_columns(
-        [pl.col(f"_t_{c}").alias(c) for c in columns]
-        + [pl.lit(rel).alias("_source_file")]
+        [pl.col(f"_t_{c}").alias(c) for c in columns] + [pl.lit(rel).alias("_source_file")]
     )
     loaded = conform(good, schema)
     quarantined = quarantine_frame(
-        "reference", rel, bad.get_column("_line_number"), bad.get_column("reason"), bad.get_column("_raw_text")
+        "reference",
+        rel,
+        bad.get_column("_line_number"),
+        bad.get_column("reason"),
+        bad.get_column("_raw_text"),
     )
     ensure_layout(warehouse_dir)
     write_outputs(loaded, quarantined, raw_path, reference_quarantine_path(warehouse_dir, name))

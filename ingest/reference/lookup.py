@@ -17,7 +17,5 @@ def known_codes(warehouse_dir: Path, name: str, column: str) -> pl.Series:
     """Distinct codes of one reference file (any validity period)."""
     path = reference_path(Path(warehouse_dir), name)
     if not path.exists():
-        raise ReferenceMissing(
-            f"reference file {name} is not loaded yet (load reference/ first)"
-        )
+        raise ReferenceMissing(f"reference file {name} is not loaded yet (load reference/ first)")
     return pl.read_parquet(path, columns=[column]).get_column(column).drop_nulls().unique()

@@ -1,6 +1,5 @@
 """The publish step: audit every check, then release the marts to BI (write, audit, publish)."""
 
-from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -38,12 +37,13 @@ def run_check_outcomes(context: dg.AssetExecutionContext) -> list[gate.CheckOutc
     return outcomes
 
 
-def data_through(warehouse: WarehouseResource) -> str | None:
+def data_through(warehouse_db) -> str | None:
     """The latest day of loaded dossier extracts (kpis.md), read from the built warehouse."""
-    con = duckdb.connect(str(warehouse.warehouse_db), read_only=True)
+    con = duckdb.connect(str(warehouse_db), read_only=True)
     try:
-        value = con.execute("select max(data_through) from intermediate.int_dossiers__data_through").fetchone()[0]
-    except duckdb.CatalogException:
+        # the period containing data_through ends on that day (kpis.md, "Calendar")
+        value = con.execute("select max(period_end) from intermediate.int_calendar__periods").fetchone()[0]
+    except duckdb.Error:  # no dossier data built yet
         value = None
     finally:
         con.close()
@@ -63,7 +63,8 @@ def data_through(warehouse: WarehouseResource) -> str | None:
     ),
 )
 def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    records = read_all_records(warehouse.warehouse)
+    settings = warehouse.settings
+    records = read_all_records(settings.warehouse_dir)
     verdict = gate.evaluate(run_check_outcomes(context), records)
     if not verdict.may_publish:
         raise dg.Failure(
@@ -73,7 +74,7 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             allow_retries=False,
         )
     manifest = {
-        "data_through": data_through(warehouse),
+        "data_through": data_through(settings.warehouse_db),
         "checks": verdict.summary(),
         "warnings": verdict.warnings,
         "rejected_files": sorted(r["file"] for r in records if r.get("rejected") and r.get("file")),
@@ -84,8 +85,8 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         },
     }
     result = publish(
-        warehouse_db=warehouse.warehouse_db,
-        publish_dir=warehouse.publish,
+        warehouse_db=settings.warehouse_db,
+        publish_dir=settings.publish_dir,
         marts=MARTS,
         manifest=manifest,
         run_id=context.run_id,
@@ -95,7 +96,7 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     return dg.MaterializeResult(
         metadata={
             "version": result.version,
-            "path": dg.MetadataValue.path(str(warehouse.publish)),
+            "path": dg.MetadataValue.path(str(settings.publish_dir)),
             "data_through": manifest["data_through"] or "",
             "row_counts": dg.MetadataValue.json(result.manifest["row_counts"]),
             "checks": dg.MetadataValue.json(verdict.summary()),

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets: staging, intermediate and marts (dbt_project/)."""
 
-from __future__ import annotations
 
 import json
 import os
@@ -107,5 +106,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     step) runs; the publish step checks the run's check results again on its own.
     """
     os.environ.update(warehouse.settings.dbt_env())  # profiles.yml reads these
-    warehouse.warehouse.mkdir(parents=True, exist_ok=True)
+    warehouse.settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     yield from dbt.cli(["build"], context=context).stream()

@@ -57,25 +57,25 @@ label_periods as (
     select
         calendar_date,
         'month' as period_type,
-        cast(year_number as varchar) || '-' || lpad(cast(month_number as varchar), 2, '0') as period
+        cast(year_number as {{ dbt.type_string() }}) || '-' || lpad(cast(month_number as {{ dbt.type_string() }}), 2, '0') as period
     from label_days
     union all
     select
         calendar_date,
         'quarter' as period_type,
-        cast(year_number as varchar) || '-Q' || cast(cast((month_number + 2) / 3 as integer) as varchar) as period
+        cast(year_number as {{ dbt.type_string() }}) || '-Q' || cast(cast(floor((month_number - 1) / 3.0) as integer) + 1 as {{ dbt.type_string() }}) as period
     from label_days
     union all
     select
         calendar_date,
         'half' as period_type,
-        cast(year_number as varchar) || '-H' || case when month_number <= 6 then '1' else '2' end as period
+        cast(year_number as {{ dbt.type_string() }}) || '-H' || case when month_number <= 6 then '1' else '2' end as period
     from label_days
     union all
     select
         calendar_date,
         'year' as period_type,
-        cast(year_number as varchar) as period
+        cast(year_number as {{ dbt.type_string() }}) as period
     from label_days
 
 ),

@@ -27,8 +27,8 @@ rename_fields as (
         file_date,
         line_number,
         element_position,
-        cast(element.MaPhiLePhi as varchar) as fee_code,
-        cast(element.TenPhiLePhi as varchar) as fee_name,
+        cast(element.MaPhiLePhi as {{ dbt.type_string() }}) as fee_code,
+        cast(element.TenPhiLePhi as {{ dbt.type_string() }}) as fee_name,
         cast(element.Gia as bigint) as fee_vnd,
         cast(element.LoaiPhiLePhi as integer) as fee_type
     from unnest_elements

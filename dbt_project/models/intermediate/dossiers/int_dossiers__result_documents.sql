@@ -27,9 +27,9 @@ rename_fields as (
         file_date,
         line_number,
         element_position,
-        cast(element.TenGiayTo as varchar) as document_name,
-        cast(element.MaGiayToKetQua as varchar) as result_document_code,
-        cast(element.DuongDanTepTinKetQua as varchar) as result_file_link,
+        cast(element.TenGiayTo as {{ dbt.type_string() }}) as document_name,
+        cast(element.MaGiayToKetQua as {{ dbt.type_string() }}) as result_document_code,
+        cast(element.DuongDanTepTinKetQua as {{ dbt.type_string() }}) as result_file_link,
         coalesce(trim(element.DuongDanTepTinKetQua) <> '', false) as is_electronic
     from unnest_elements
 

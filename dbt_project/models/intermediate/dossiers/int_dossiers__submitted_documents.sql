@@ -27,7 +27,7 @@ rename_fields as (
         file_date,
         line_number,
         element_position,
-        cast(element.MaThanhPhanHoSo as varchar) as component_code,
+        cast(element.MaThanhPhanHoSo as {{ dbt.type_string() }}) as component_code,
         coalesce(element.DuocSoHoa = 1, false) as is_digitized,
         coalesce(element.DuocTaiSuDung = 1, false) as is_reused,
         coalesce(element.DuocLayTuKhoDMQG = 1, false) as is_from_national_repository

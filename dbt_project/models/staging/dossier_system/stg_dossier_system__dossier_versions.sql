@@ -11,11 +11,11 @@ source as (
 renamed as (
 
     select
-        cast(MaHoSo as varchar) as dossier_code,
-        cast(MaTTHC as varchar) as procedure_code,
-        cast(MaCoQuan as varchar) as agency_code,
+        cast(MaHoSo as {{ dbt.type_string() }}) as dossier_code,
+        cast(MaTTHC as {{ dbt.type_string() }}) as procedure_code,
+        cast(MaCoQuan as {{ dbt.type_string() }}) as agency_code,
         cast(KenhThucHien as integer) as channel,
-        cast(applicant_key as varchar) as applicant_key,
+        cast(applicant_key as {{ dbt.type_string() }}) as applicant_key,
         coalesce(TaiKhoanDuocXacThucVoiVNeID = 1, false) as is_vneid_authenticated,
         cast(NgayNopHoSo as timestamp) as submitted_at,
         cast(NgayTiepNhan as timestamp) as received_at,
@@ -34,7 +34,7 @@ renamed as (
         cast(DanhGia as integer) as rating,
         cast(NgayCapNhat as timestamp) as updated_at,
         cast(_file_date as date) as file_date,
-        cast(_source_file as varchar) as source_file,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
         cast(_line_number as bigint) as line_number
     from source
 

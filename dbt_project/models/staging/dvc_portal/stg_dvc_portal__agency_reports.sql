@@ -10,9 +10,9 @@ source as (
 renamed as (
 
     select
-        cast(_report_month as varchar) as report_month,
-        cast(ma_don_vi as varchar) as agency_code,
-        cast(ten_don_vi as varchar) as agency_name,
+        cast(_report_month as {{ dbt.type_string() }}) as report_month,
+        cast(ma_don_vi as {{ dbt.type_string() }}) as agency_code,
+        cast(ten_don_vi as {{ dbt.type_string() }}) as agency_name,
         cast(tiep_nhan as bigint) as received_count,
         cast(truc_tuyen as bigint) as received_online_count,
         cast(truc_tiep as bigint) as received_in_person_count,
@@ -30,7 +30,7 @@ renamed as (
         cast(diem_so_hoa as double) as digitization_score,
         cast(diem_hai_long as double) as satisfaction_score,
         cast(tong_diem as double) as total_score,
-        cast(_source_file as varchar) as source_file,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
         cast(_line_number as bigint) as line_number
     from source
 

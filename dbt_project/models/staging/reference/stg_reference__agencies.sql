@@ -10,11 +10,11 @@ source as (
 renamed as (
 
     select
-        cast(ma_don_vi as varchar) as agency_code,
-        cast(ten_don_vi as varchar) as agency_name,
-        cast(cap as varchar) as agency_level,
-        cast(ma_dvhc as varchar) as admin_unit_code,
-        cast(nullif(trim(ma_don_vi_cha), '') as varchar) as parent_agency_code,
+        cast(ma_don_vi as {{ dbt.type_string() }}) as agency_code,
+        cast(ten_don_vi as {{ dbt.type_string() }}) as agency_name,
+        cast(cap as {{ dbt.type_string() }}) as agency_level,
+        cast(ma_dvhc as {{ dbt.type_string() }}) as admin_unit_code,
+        cast(nullif(trim(ma_don_vi_cha), '') as {{ dbt.type_string() }}) as parent_agency_code,
         cast(hieu_luc_tu as date) as valid_from_date,
         cast(hieu_luc_den as date) as valid_to_date
     from source

@@ -11,8 +11,8 @@ renamed as (
 
     select
         cast(ngay as date) as calendar_date,
-        cast(loai as varchar) as exception_type,
-        cast(ten as varchar) as exception_name
+        cast(loai as {{ dbt.type_string() }}) as exception_type,
+        cast(ten as {{ dbt.type_string() }}) as exception_name
     from source
 
 ),

@@ -10,10 +10,10 @@ source as (
 renamed as (
 
     select
-        cast(ma_chi_tieu as varchar) as kpi_code,
+        cast(ma_chi_tieu as {{ dbt.type_string() }}) as kpi_code,
         cast(nam as integer) as target_year,
         cast(gia_tri as double) as target_value,
-        cast(nguon as varchar) as target_source
+        cast(nguon as {{ dbt.type_string() }}) as target_source
     from source
 
 ),

@@ -1,0 +1,221 @@
+-- One row per snapshot date, level and unit: VNeID coverage (marts.md `vneid_coverage`).
+-- Communes roll up to the district that is their parent on the snapshot date; a commune valid
+-- on that date and absent from the snapshot is missing (a row with null counts at commune
+-- level, counted in communes_missing above); a commune that had ceased is not.
+with
+
+commune_snapshots as (
+
+    select * from {{ ref('stg_vneid__commune_snapshots') }}
+
+),
+
+admin_units as (
+
+    select * from {{ ref('stg_reference__admin_units') }}
+
+),
+
+report_units as (
+
+    select * from {{ ref('int_units__report_units') }}
+
+),
+
+find_province as (
+
+    select max(unit_code) as province_code
+    from report_units
+    where level = 'province'
+
+),
+
+list_snapshot_dates as (
+
+    select distinct snapshot_date
+    from commune_snapshots
+
+),
+
+rank_unit_rows as (
+
+    -- Each unit's row on the snapshot date: the row valid then, else the row that ended last
+    -- before it (the rule kpis.md gives for agencies).
+    select
+        list_snapshot_dates.snapshot_date,
+        admin_units.admin_unit_code,
+        admin_units.admin_unit_name,
+        admin_units.admin_unit_level,
+        admin_units.parent_admin_unit_code,
+        (admin_units.valid_to_date is null
+            or admin_units.valid_to_date >= list_snapshot_dates.snapshot_date) as is_valid,
+        row_number() over (
+            partition by list_snapshot_dates.snapshot_date, admin_units.admin_unit_code
+            order by
+                case
+                    when admin_units.valid_to_date is null
+                        or admin_units.valid_to_date >= list_snapshot_dates.snapshot_date
+                        then 0
+                    else 1
+                end,
+                admin_units.valid_to_date desc,
+                admin_units.valid_from_date desc
+        ) as row_rank
+    from list_snapshot_dates
+    inner join admin_units
+        on admin_units.valid_from_date <= list_snapshot_dates.snapshot_date
+
+),
+
+keep_unit_rows as (
+
+    select * from rank_unit_rows
+    where row_rank = 1
+
+),
+
+list_expected_communes as (
+
+    select
+        snapshot_date,
+        admin_unit_code
+    from keep_unit_rows
+    where admin_unit_level = 'xa' and is_valid
+
+),
+
+combine_communes as (
+
+    select
+        coalesce(commune_snapshots.snapshot_date, list_expected_communes.snapshot_date) as snapshot_date,
+        coalesce(commune_snapshots.admin_unit_code, list_expected_communes.admin_unit_code) as unit_code,
+        commune_snapshots.admin_unit_name as reported_name,
+        commune_snapshots.eligible_count,
+        commune_snapshots.level_1_count,
+        commune_snapshots.level_2_count,
+        commune_snapshots.activated_count,
+        case when commune_snapshots.admin_unit_code is null then 1 else 0 end as communes_missing
+    from commune_snapshots
+    full outer join list_expected_communes
+        on list_expected_communes.snapshot_date = commune_snapshots.snapshot_date
+        and list_expected_communes.admin_unit_code = commune_snapshots.admin_unit_code
+
+),
+
+locate_districts as (
+
+    -- Only a `huyen` parent is a district: after mid-2025 communes hang from the province.
+    select
+        combine_communes.*,
+        coalesce(keep_unit_rows.admin_unit_name, combine_communes.reported_name) as unit_name,
+        case when parent_rows.admin_unit_level = 'huyen' then parent_rows.admin_unit_code end as district_code
+    from combine_communes
+    left join keep_unit_rows
+        on keep_unit_rows.snapshot_date = combine_communes.snapshot_date
+        and keep_unit_rows.admin_unit_code = combine_communes.unit_code
+    left join keep_unit_rows as parent_rows
+        on parent_rows.snapshot_date = combine_communes.snapshot_date
+        and parent_rows.admin_unit_code = keep_unit_rows.parent_admin_unit_code
+
+),
+
+roll_up_communes as (
+
+    select
+        snapshot_date,
+        'commune' as level,
+        unit_code,
+        unit_name,
+        eligible_count,
+        level_1_count,
+        level_2_count,
+        activated_count,
+        communes_missing
+    from locate_districts
+
+),
+
+roll_up_districts as (
+
+    select
+        locate_districts.snapshot_date,
+        'district' as level,
+        locate_districts.district_code as unit_code,
+        max(keep_unit_rows.admin_unit_name) as unit_name,
+        sum(locate_districts.eligible_count) as eligible_count,
+        sum(locate_districts.level_1_count) as level_1_count,
+        sum(locate_districts.level_2_count) as level_2_count,
+        sum(locate_districts.activated_count) as activated_count,
+        sum(locate_districts.communes_missing) as communes_missing
+    from locate_districts
+    left join keep_unit_rows
+        on keep_unit_rows.snapshot_date = locate_districts.snapshot_date
+        and keep_unit_rows.admin_unit_code = locate_districts.district_code
+    where locate_districts.district_code is not null
+    group by locate_districts.snapshot_date, locate_districts.district_code
+
+),
+
+roll_up_province as (
+
+    select
+        locate_districts.snapshot_date,
+        'province' as level,
+        find_province.province_code as unit_code,
+        max(report_units.unit_name) as unit_name,
+        sum(locate_districts.eligible_count) as eligible_count,
+        sum(locate_districts.level_1_count) as level_1_count,
+        sum(locate_districts.level_2_count) as level_2_count,
+        sum(locate_districts.activated_count) as activated_count,
+        sum(locate_districts.communes_missing) as communes_missing
+    from locate_districts
+    cross join find_province
+    left join report_units
+        on report_units.level = 'province'
+        and report_units.unit_code = find_province.province_code
+    group by locate_districts.snapshot_date, find_province.province_code
+
+),
+
+stack_levels as (
+
+    select * from roll_up_communes
+    union all
+    select * from roll_up_districts
+    union all
+    select * from roll_up_province
+
+),
+
+compute_rates as (
+
+    select
+        snapshot_date,
+        level,
+        unit_code,
+        unit_name,
+        cast(eligible_count as bigint) as eligible,
+        cast(level_1_count as bigint) as level_1,
+        cast(level_2_count as bigint) as level_2,
+        cast(activated_count as bigint) as activated,
+        cast(eligible_count - level_1_count - level_2_count as bigint) as without_account,
+        case
+            when eligible_count > 0
+                then cast(level_1_count + level_2_count as double) / eligible_count
+        end as coverage_rate,
+        case
+            when level_1_count + level_2_count > 0
+                then cast(activated_count as double) / (level_1_count + level_2_count)
+        end as activation_rate,
+        cast(communes_missing as bigint) as communes_missing
+    from stack_levels
+
+),
+
+final as (
+
+    select * from compute_rates
+
+)
+
+select * from final

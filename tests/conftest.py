@@ -1,0 +1,58 @@
+"""Shared fixtures: paths, and an isolated environment for a build (its own landing zone,
+warehouse, publication and Dagster instance under tmp_path)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = PROJECT_ROOT.parent / "shared" / "spec" / "samples" / "landing"
+TTHC = str(Path(sys.executable).parent / "tthc")
+
+
+def copy_samples(target: Path) -> Path:
+    """A writable copy of the spec's sample landing zone (the original is read-only)."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"sample landing zone not found at {SAMPLES}")
+    shutil.copytree(SAMPLES, target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+    return target
+
+
+def build_env(root: Path, landing: Path | None = None, pii_key: str = "test-key") -> dict:
+    return {
+        **os.environ,
+        "TTHC_LANDING_DIR": str(landing or root / "landing"),
+        "TTHC_WAREHOUSE_DIR": str(root / "warehouse"),
+        "TTHC_PUBLISH_DIR": str(root / "published"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "TTHC_PII_KEY": pii_key,
+    }
+
+
+def run_tthc(args: list[str], env: dict, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [TTHC, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """One `tthc build` of the spec's sample landing zone, shared by the tests that read a
+    real publication (it takes about a minute: GX import, dbt start-up, the models).
+
+    Returns (root, env, completed process); the publication is at root/published.
+    """
+    root = tmp_path_factory.mktemp("sample_build")
+    copy_samples(root / "landing")
+    env = build_env(root)
+    result = run_tthc(["build"], env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root, env, result

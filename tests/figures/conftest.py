@@ -1,0 +1,57 @@
+"""Builds the hand-made raw layer once per session and runs `dbt build` on it once (dbt takes
+seconds to start); the tests read the marts from the resulting DuckDB file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.figures.raw_fixture import write_raw_layer
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class DbtRun:
+    warehouse: Path
+    returncode: int
+    output: str
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse / "tthc.duckdb"), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    warehouse = tmp_path_factory.mktemp("warehouse").resolve()
+    write_raw_layer(warehouse)
+    env = os.environ | {
+        "TTHC_WAREHOUSE_DIR": str(warehouse),
+        "DBT_LOG_PATH": str(warehouse / "dbt_logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        [
+            str(REPO / ".venv" / "bin" / "dbt"),
+            "build",
+            "--project-dir",
+            "dbt_project",
+            "--profiles-dir",
+            "dbt_project",
+            "--target-path",
+            str(warehouse / "dbt_target"),
+        ],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return DbtRun(warehouse, result.returncode, result.stdout + result.stderr)

@@ -1,0 +1,50 @@
+"""Great Expectations on a loaded batch (slow: importing GX costs seconds; one test)."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+from conftest import DAY, PII_KEY, dossier_line, write_day
+
+from expectations import SUITES, suite_as_json, validate_batch
+from ingest.dossier_system import load_dossier_day
+from ingest.raw_layer import partition_path
+
+
+def test_validate_batch_on_a_good_and_a_bad_batch(landing, warehouse):
+    write_day(
+        landing,
+        DAY,
+        [dossier_line(), dossier_line(MaHoSo="000.00.11.H04-240401-0002", KenhThucHien=1)],
+    )
+    assert load_dossier_day(landing, warehouse, DAY, PII_KEY).rows_loaded == 2
+    good = pl.read_parquet(partition_path(warehouse, "dossier_versions", DAY))
+
+    summary = validate_batch("dossier_versions", good)
+    assert summary["success"] is True
+    assert summary["evaluated"] == summary["successful"] == len(SUITES["dossier_versions"])
+    json.dumps(summary)  # JSON-able
+
+    bad = good.with_columns(
+        pl.lit("024199900001").alias("applicant_key"),  # a raw citizen ID where a digest belongs
+        pl.Series("KenhThucHien", [7, 1], dtype=pl.Int8),
+    )
+    summary = validate_batch("dossier_versions", bad)
+    assert summary["success"] is False
+    failed = {(e["type"], e["column"]): e for e in summary["expectations"] if not e["success"]}
+    assert set(failed) == {
+        ("expect_column_values_to_match_regex", "applicant_key"),
+        ("expect_column_values_to_be_in_set", "KenhThucHien"),
+    }
+    assert failed[("expect_column_values_to_be_in_set", "KenhThucHien")]["unexpected_count"] == 1
+    assert (
+        failed[("expect_column_values_to_be_in_set", "KenhThucHien")]["unexpected_percent"] == 50.0
+    )
+    assert "024199900001" not in json.dumps(summary)  # counts only, never values
+
+    vneid = pl.DataFrame(
+        {"ma_dvhc": ["07201"], "ten_dvhc": ["x"], "ngay_so_lieu": [pl.date(2024, 4, 1)]}
+    )
+    del vneid
+    assert json.loads(suite_as_json("vneid_counts"))["name"] == "raw_vneid_counts"

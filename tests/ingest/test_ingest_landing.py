@@ -1,0 +1,119 @@
+"""The landing scan: which file is which partition, and what is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.landing import find_partition_file, scan_landing
+
+
+def touch(path: Path, text: str = "x\n") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_files_are_found_with_fingerprints(tmp_path):
+    touch(tmp_path / "dossier_system/2024-04-01/hoso_20240401.jsonl")
+    touch(tmp_path / "dossier_system/2024-04-02/hoso_20240402.jsonl.gz")
+    touch(tmp_path / "dvc_portal/2024-04/dvcqg_766_2024-04.xlsx")
+    touch(tmp_path / "dvc_portal/2024-04/dvcqg_dongbo_2024-04.csv")
+    touch(tmp_path / "vneid/2024-04-01/vneid_20240401.csv")
+    touch(tmp_path / "reference/tthc.csv")
+    inv = scan_landing(tmp_path)
+    assert inv.rejections == []
+    assert sorted(inv.files("dossier_versions")) == ["2024-04-01", "2024-04-02"]
+    assert (
+        inv.files("dossier_versions")["2024-04-02"].path
+        == "dossier_system/2024-04-02/hoso_20240402.jsonl.gz"
+    )
+    assert inv.files("portal_766")["2024-04"].path.endswith(".xlsx")
+    assert list(inv.files("portal_synced")) == ["2024-04"]
+    assert list(inv.files("vneid_counts")) == ["2024-04-01"]
+    landed = inv.reference["tthc"]
+    assert landed.size == 2 and len(landed.sha256) == 64
+
+
+def test_misnamed_file_is_rejected(tmp_path):
+    touch(tmp_path / "dossier_system/2024-04-01/hoso_20240402.jsonl")
+    touch(tmp_path / "dvc_portal/2024-05/dvcqg_766_2024-04.csv")
+    inv = scan_landing(tmp_path)
+    assert inv.files("dossier_versions") == {} and inv.files("portal_766") == {}
+    messages = sorted(r.message for r in inv.rejections)
+    assert messages == [
+        (
+            "dossier_system/2024-04-01/hoso_20240402.jsonl: rejected: the day in the file name "
+            "(2024-04-02) does not match its folder (2024-04-01)"
+        ),
+        (
+            "dvc_portal/2024-05/dvcqg_766_2024-04.csv: rejected: the month in the file name "
+            "(2024-04) does not match its folder (2024-05)"
+        ),
+    ]
+    assert {r.code for r in inv.rejections} == {"misnamed"}
+
+
+def test_ambiguous_folders_reject_both_files(tmp_path):
+    touch(tmp_path / "dossier_system/2024-04-01/hoso_20240401.jsonl")
+    touch(tmp_path / "dossier_system/2024-04-01/hoso_20240401.jsonl.gz")
+    touch(tmp_path / "dvc_portal/2024-04/dvcqg_766_2024-04.xlsx")
+    touch(tmp_path / "dvc_portal/2024-04/dvcqg_766_2024-04.csv")
+    touch(tmp_path / "dvc_portal/2024-04/dvcqg_dongbo_2024-04.csv")
+    inv = scan_landing(tmp_path)
+    assert inv.files("dossier_versions") == {} and inv.files("portal_766") == {}
+    assert list(inv.files("portal_synced")) == ["2024-04"]  # the other kind is unaffected
+    ambiguous = [r for r in inv.rejections if r.code == "ambiguous"]
+    assert sorted(r.path for r in ambiguous) == [
+        "dossier_system/2024-04-01/hoso_20240401.jsonl",
+        "dossier_system/2024-04-01/hoso_20240401.jsonl.gz",
+        "dvc_portal/2024-04/dvcqg_766_2024-04.csv",
+        "dvc_portal/2024-04/dvcqg_766_2024-04.xlsx",
+    ]
+    assert all("ambiguous delivery" in r.message for r in ambiguous)
+    _, problem = find_partition_file(tmp_path, "portal_766", "2024-04")
+    assert "ambiguous delivery" in problem[1]
+
+
+def test_folder_names_that_are_not_dates_are_reported_never_used(tmp_path):
+    for name in [
+        "..",
+        "2024-04-01x",
+        "2024-13-01",
+        "2024-02-30",
+        "2024-04",
+        "latest",
+        "2024-04-01 ",
+        "..2024-04-01",
+    ]:
+        if name == "..":
+            continue  # cannot be created; the parent is never listed anyway
+        touch(tmp_path / "dossier_system" / name / "hoso_20240401.jsonl")
+    touch(tmp_path / "dvc_portal/2024-4/dvcqg_766_2024-04.csv")
+    touch(tmp_path / "dvc_portal/../escape.csv")  # lands outside dvc_portal: not listed
+    outside = tmp_path.parent / f"{tmp_path.name}_outside"
+    touch(outside / "hoso_20240401.jsonl")
+    (tmp_path / "vneid").mkdir()
+    (tmp_path / "vneid" / "2024-04-01").symlink_to(outside, target_is_directory=True)
+    inv = scan_landing(tmp_path)
+    assert inv.files("dossier_versions") == {} and inv.files("portal_766") == {}
+    assert inv.files("vneid_counts") == {}
+    bad = [r for r in inv.rejections if r.code == "bad_folder_name"]
+    assert len(bad) == 8
+    assert all("folder name is not a" in r.message for r in bad)
+    assert any(r.code == "symlink" and r.path == "vneid/2024-04-01" for r in inv.rejections)
+
+
+def test_unexpected_files_are_reported(tmp_path):
+    touch(tmp_path / "dossier_system/2024-04-01/notes.txt")
+    touch(tmp_path / "dossier_system/2024-04-01/.hoso_20240401.jsonl.part")  # upload in progress
+    touch(tmp_path / "reference/extra.csv")
+    inv = scan_landing(tmp_path)
+    assert sorted(r.path for r in inv.rejections) == [
+        "dossier_system/2024-04-01/notes.txt",
+        "reference/extra.csv",
+    ]
+
+
+def test_find_partition_file_reports_a_missing_file(tmp_path):
+    landed, problem = find_partition_file(tmp_path, "dossier_versions", "2024-04-01")
+    assert landed is None
+    assert problem == ("dossier_system/2024-04-01/", "no dossier_versions file delivered")
