@@ -4,8 +4,6 @@ warehouse has one writer anyway."""
 
 import dagster as dg
 
-from orchestration.partitions import dossier_days, portal_months, vneid_snapshots
-
 load_reference = dg.define_asset_job(
     "load_reference",
     selection=dg.AssetSelection.assets(["raw", "reference"]),
@@ -15,21 +13,18 @@ load_reference = dg.define_asset_job(
 load_dossier_days = dg.define_asset_job(
     "load_dossier_days",
     selection=dg.AssetSelection.assets(["raw", "dossier_versions"]),
-    partitions_def=dossier_days,
     executor_def=dg.in_process_executor,
     description="Load daily dossier extracts (a day or a range of days).",
 )
 load_portal_months = dg.define_asset_job(
     "load_portal_months",
     selection=dg.AssetSelection.assets(["raw", "portal_766"], ["raw", "portal_synced"]),
-    partitions_def=portal_months,
     executor_def=dg.in_process_executor,
     description="Load the national portal's monthly 766 reports and synced-dossier lists.",
 )
 load_vneid_snapshots = dg.define_asset_job(
     "load_vneid_snapshots",
     selection=dg.AssetSelection.assets(["raw", "vneid_counts"]),
-    partitions_def=vneid_snapshots,
     executor_def=dg.in_process_executor,
     description="Load weekly VNeID snapshots.",
 )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from packaging import version
 
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
 
@@ -56,6 +58,22 @@ class WarehouseResource(dg.ConfigurableResource):
         )
 
 
+class ProjectDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource, without its `dbt --version` probe.
+
+    dagster-dbt runs `dbt --version` once per process to learn the version, and that command
+    asks the package index for the latest release: 11 s of a 55 s build step here (and a
+    hang where the index is unreachable). dbt-core is installed in this very environment
+    from uv.lock, so its version is known without a subprocess.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        from dbt.version import __version__
+
+        return version.parse(__version__)
+
+
 def dbt_executable() -> str:
     """dbt from the project's own virtual environment, so PATH does not matter."""
     candidate = PROJECT_ROOT / ".venv" / "bin" / "dbt"
@@ -65,7 +83,7 @@ def dbt_executable() -> str:
 def build_resources(settings: Settings) -> dict:
     return {
         "warehouse": WarehouseResource.from_settings(settings),
-        "dbt": DbtCliResource(
+        "dbt": ProjectDbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=dbt_executable(),

@@ -22,6 +22,7 @@ class CheckOutcome:
     passed: bool
     blocking: bool  # error severity: blocks publication
     details: str = ""
+    failing_rows: int | None = None
 
 
 @dataclass

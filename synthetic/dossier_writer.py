@@ -115,9 +115,14 @@ def _int(col: str, strmask: str) -> pl.Expr:
 def day_versions(ds: Dossiers, day: int, hi_idx: int):
     """(dossier index, version time offset, event column) of each dossier changed on `day`."""
     lo_t = day * DAY - ds.base
-    ev = ds.ev[:hi_idx]
-    m = (ev >= lo_t) & (ev < lo_t + DAY)
-    r, c = np.nonzero(m)
+    rs, cs = [], []
+    for b0 in range(0, hi_idx, 1 << 20):  # row blocks: bounded temporaries
+        ev = ds.ev[b0:min(hi_idx, b0 + (1 << 20))]
+        r, c = np.nonzero((ev - lo_t).view(np.uint32) < DAY)
+        rs.append(r + b0)
+        cs.append(c)
+    r = np.concatenate(rs) if rs else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cs) if cs else np.zeros(0, dtype=np.int64)
     if len(r) == 0:
         return r, r, r
     key = ev[r, c].astype(np.int64) * 16 + c

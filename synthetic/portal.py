@@ -70,18 +70,26 @@ def final_state(ds: Dossiers, end: date) -> pl.DataFrame:
     n_sup = ok(ev[:, C_B1]).astype(np.int8) + ok(ev[:, C_B2])
     overdue = ended & (status != 7) & ((n_sup > 1) | (end_like.astype(np.int64) > due.astype(np.int64)))
     fee = np.array([p[11] for p in PROCEDURES])[ds.proc] > 0
-    codes = np.array(ds.agency_codes, dtype=object)
     rec_abs = np.where(received, ev[:, C_REC].astype(np.int64) + b, 0)
     end_abs = np.where(ended, end_like.astype(np.int64) + b, 0)
+    # compact columns only (no per-dossier strings): this frame lives through the portal step
     return pl.DataFrame({
-        "i": np.arange(ds.n), "agency": ds.agency, "MaCoQuan": codes[ds.agency],
+        "i": np.arange(ds.n, dtype=np.int32), "agency": ds.agency,
         "status": status, "channel": ds.channel, "received": received, "rec": rec_abs,
         "ended": ended, "end": end_abs, "overdue": overdue,
         "has_fee": fee & ~ds.exempt, "paid": ds.paid,
-    }).with_columns(
-        rec_month=pl.from_epoch("rec", time_unit="s").dt.strftime("%Y-%m"),
-        end_month=pl.from_epoch("end", time_unit="s").dt.strftime("%Y-%m"),
-    )
+        "rec_month": _month_no(rec_abs), "end_month": _month_no(end_abs),
+    })
+
+
+def _month_no(t_abs: np.ndarray) -> np.ndarray:
+    """yyyymm of local epoch seconds, as int32."""
+    m = (t_abs // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return ((m // 12 + 1970) * 100 + m % 12 + 1).astype(np.int32)
+
+
+def month_no(month: str) -> int:
+    return int(month.replace("-", ""))
 
 
 def _fmt_ts(col):
@@ -95,7 +103,7 @@ def mahoso(ds: Dossiers, idx: np.ndarray) -> list[str]:
 
 
 def synced_list(ds: Dossiers, fs: pl.DataFrame, month: str, rng: np.random.Generator) -> pl.DataFrame:
-    m = fs.filter(pl.col("received") & (pl.col("rec_month") == month))
+    m = fs.filter(pl.col("received") & (pl.col("rec_month") == month_no(month)))
     n = m.height
     keep = rng.random(n) >= 0.03
     u = rng.random(n)
@@ -109,7 +117,8 @@ def synced_list(ds: Dossiers, fs: pl.DataFrame, month: str, rng: np.random.Gener
     rec = m["rec"].to_numpy() + np.where((u >= 0.028) & (u < 0.031), 3600, 0)
     endt = m["end"].to_numpy() + np.where((u >= 0.031) & (u < 0.034), -1800, 0)
     out = pl.DataFrame({
-        "MaHoSo": mahoso(ds, m["i"].to_numpy()), "MaCoQuan": m["MaCoQuan"],
+        "MaHoSo": mahoso(ds, m["i"].to_numpy()),
+        "MaCoQuan": np.array(ds.agency_codes, dtype=object)[m["agency"].to_numpy()],
         "TrangThaiHoSo": status, "KenhThucHien": ch, "rec": rec, "end": endt,
         "ended": m["ended"], "DuocThanhToanTrucTuyen": paid,
     }).filter(pl.Series(keep))
@@ -128,13 +137,13 @@ def synced_list(ds: Dossiers, fs: pl.DataFrame, month: str, rng: np.random.Gener
 
 def report_766(ds: Dossiers, fs: pl.DataFrame, month: str, synced: pl.DataFrame,
                rng: np.random.Generator) -> list[list]:
-    rec = (fs.filter(pl.col("received") & (pl.col("rec_month") == month))
+    rec = (fs.filter(pl.col("received") & (pl.col("rec_month") == month_no(month)))
            .group_by("agency").agg(
                pl.len().alias("Tiếp nhận"), (pl.col("channel") == 2).sum().alias("Trực tuyến"),
                (pl.col("channel") == 1).sum().alias("Trực tiếp"), (pl.col("channel") == 3).sum().alias("BCCI"),
                pl.col("has_fee").sum().alias("Có phí"),
                (pl.col("has_fee") & (pl.col("paid") > 0)).sum().alias("Thanh toán trực tuyến")))
-    res = (fs.filter(pl.col("ended") & (pl.col("end_month") == month)).group_by("agency").agg(
+    res = (fs.filter(pl.col("ended") & (pl.col("end_month") == month_no(month))).group_by("agency").agg(
         pl.len().alias("Đã xử lý"), (~pl.col("overdue")).sum().alias("Đúng hạn"),
         pl.col("overdue").sum().alias("Quá hạn")))
     syn = synced.group_by("MaCoQuan").agg(pl.len().alias("Đồng bộ"))

@@ -238,19 +238,21 @@ def build(rng: np.random.Generator) -> Province:
         elif c["district"] == "219" and ln_count < CHU_FROM_LUC_NGAN:
             ln_count += 1
             new_parent, new_ubnd = chu_code, chu_ubnd
-            if c["name"].startswith("Thị trấn"):
-                c["name"] = "Phường" + c["name"][8:]
         if new_parent is None:
             dvhc.append((c["code"], c["name"], "xa", c["district"], "1997-01-01", "", ""))
             don_vi.append((c["agency"], aname, "xa", c["code"], f"000.00.{c['dd']}.H04",
                            "2008-01-01", ""))
         else:
             dvhc.append((c["code"], c["name"], "xa", c["district"], "1997-01-01", BEFORE_CHANGE, ""))
-            dvhc.append((c["code"], c["name"], "xa", new_parent, CHANGE_DATE.isoformat(), "", ""))
+            new_name = c["name"]
+            if new_parent == chu_code and new_name.startswith("Thị trấn"):
+                new_name = "Phường" + new_name[8:]  # the town of Chũ becomes a ward
+            c["new_name"] = new_name
+            dvhc.append((c["code"], new_name, "xa", new_parent, CHANGE_DATE.isoformat(), "", ""))
             don_vi.append((c["agency"], aname, "xa", c["code"], f"000.00.{c['dd']}.H04",
                            "2008-01-01", BEFORE_CHANGE))
-            don_vi.append((c["agency"], aname, "xa", c["code"], new_ubnd,
-                           CHANGE_DATE.isoformat(), ""))
+            don_vi.append((c["agency"], f"UBND {new_name[0].lower()}{new_name[1:]}", "xa",
+                           c["code"], new_ubnd, CHANGE_DATE.isoformat(), ""))
             c["new_district"] = new_parent
     dvhc.append((chu_code, chu_name, "huyen", PROVINCE_CODE, CHANGE_DATE.isoformat(), "", ""))
     don_vi.append((chu_ubnd, "UBND thị xã Chũ", "huyen", chu_code, "", CHANGE_DATE.isoformat(), ""))

@@ -111,8 +111,11 @@ def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
         m = min(CHUNK, n - lo)
         parts.append(_chunk(prov, cal, start, end, m, np.random.default_rng([seed, 11, c]),
                             knobs or Knobs(), codes))
-    arrays = {key: (np.concatenate([p[key] for p in parts]) if len(parts) > 1 else parts[0][key])
-              for key in parts[0]}
+    arrays = {}
+    for key in list(parts[0]):  # pop as we go: never two full copies of everything
+        chunks = [p.pop(key) for p in parts]
+        arrays[key] = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+        del chunks
     del parts
     order = np.argsort(arrays["t_sub"], kind="stable")
     for key in arrays:

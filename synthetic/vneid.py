@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from .province import CHANGE_DATE
+
 TARGET_WITHOUT_ACCOUNT = 216_219
 HEADER = ["Mã ĐVHC", "Tên ĐVHC", "Ngày số liệu", "Công dân đủ điều kiện", "Đã cấp mức 1",
           "Đã cấp mức 2", "Đã kích hoạt"]
@@ -52,7 +54,9 @@ def snapshots(communes: list[dict], start: date, end: date, rng: np.random.Gener
         l2 = (accounts * l2_share).astype(np.int64)
         l1 = accounts - l2
         act = (accounts * (act_share - 0.002 * weeks_before)).astype(np.int64)
-        rows = [[c["code"], c["name"], d.strftime("%d/%m/%Y"), int(e), int(a), int(b), int(x)]
+        moved = d >= CHANGE_DATE
+        rows = [[c["code"], c.get("new_name", c["name"]) if moved else c["name"],
+                 d.strftime("%d/%m/%Y"), int(e), int(a), int(b), int(x)]
                 for c, e, a, b, x in zip(communes, eligible, l1, l2, act)]
         yield d, rows
 

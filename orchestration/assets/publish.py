@@ -10,7 +10,8 @@ import duckdb
 from orchestration.assets.transform import published_marts
 from orchestration.load_records import read_all_records
 from orchestration.resources import WarehouseResource
-from publish import gate
+from ingest.landing import scan_landing
+from publish import data_quality, gate
 from publish.publication import publish
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -32,9 +33,25 @@ def run_check_outcomes(context: dg.AssetExecutionContext) -> list[gate.CheckOutc
                 passed=evaluation.passed,
                 blocking=evaluation.severity == dg.AssetCheckSeverity.ERROR,
                 details=str((evaluation.description or "")),
+                failing_rows=_failed_row_count(evaluation.metadata),
             )
         )
     return outcomes
+
+
+def _failed_row_count(metadata) -> int | None:
+    value = (metadata or {}).get("dagster_dbt/failed_row_count")
+    return int(value.value) if value is not None and value.value is not None else None
+
+
+def write_data_quality(warehouse_db, frame) -> None:
+    """Store the run's data_quality rows beside the dbt marts, to be published with them."""
+    con = duckdb.connect(str(warehouse_db))
+    try:
+        con.register("data_quality_rows", frame.to_arrow())
+        con.execute("create or replace table marts.data_quality as select * from data_quality_rows")
+    finally:
+        con.close()
 
 
 def data_through(warehouse_db) -> str | None:
@@ -65,7 +82,9 @@ def data_through(warehouse_db) -> str | None:
 def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings
     records = read_all_records(settings.warehouse_dir)
-    verdict = gate.evaluate(run_check_outcomes(context), records)
+    outcomes = run_check_outcomes(context)
+    landing_rejections = scan_landing(settings.landing_dir, with_sha256=False).rejections
+    verdict = gate.evaluate(outcomes, records)
     if not verdict.may_publish:
         raise dg.Failure(
             description="Publication held back: blocking checks failed:\n- "
@@ -73,11 +92,26 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             metadata={"failed_checks": dg.MetadataValue.json(verdict.errors)},
             allow_retries=False,
         )
+    checked_at = datetime.now(VIETNAM).replace(microsecond=0)
+    write_data_quality(
+        settings.warehouse_db,
+        data_quality.data_quality_frame(
+            context.run_id,
+            checked_at,
+            data_quality.check_rows(outcomes)
+            + data_quality.load_rows(records)
+            + data_quality.completeness_rows(records)
+            + data_quality.landing_rows(landing_rejections),
+        ),
+    )
     manifest = {
         "data_through": data_through(settings.warehouse_db),
         "checks": verdict.summary(),
         "warnings": verdict.warnings,
-        "rejected_files": sorted(r["file"] for r in records if r.get("rejected") and r.get("file")),
+        "rejected_files": sorted(
+            {r["file"] for r in records if r.get("rejected") and r.get("file")}
+            | {r.path for r in landing_rejections if r.table is None}
+        ),
         "quarantined_rows": {
             r["file"]: r["rows_quarantined"]
             for r in records
@@ -87,10 +121,10 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     result = publish(
         warehouse_db=settings.warehouse_db,
         publish_dir=settings.publish_dir,
-        marts=MARTS,
+        marts=[*MARTS, "data_quality"],
         manifest=manifest,
         run_id=context.run_id,
-        published_at=datetime.now(VIETNAM).replace(microsecond=0),
+        published_at=checked_at,
         keep=warehouse.publications_kept,
     )
     return dg.MaterializeResult(

@@ -107,4 +107,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """
     os.environ.update(warehouse.settings.dbt_env())  # profiles.yml reads these
     warehouse.settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context).stream()
+    # artifacts and logs beside the warehouse, not in the source tree; a fixed folder keeps
+    # dbt's partial parsing between runs
+    invocation = dbt.cli(["build"], context=context, target_path=warehouse.settings.dbt_target_dir)
+    yield from invocation.stream()

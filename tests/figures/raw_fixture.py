@@ -33,6 +33,11 @@ def ts(text: str | None) -> datetime | None:
     return None if text is None else datetime.strptime(text, "%Y-%m-%d %H:%M")
 
 
+def _precise_ts(text: str | None) -> datetime | None:
+    """A timestamp with seconds and fractions (the synced list's)."""
+    return None if text is None else datetime.fromisoformat(text)
+
+
 def d(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
@@ -444,7 +449,37 @@ NGAY_NGHI = [
 
 CHI_TIEU = [("on_time_rate", 2024, 0.98, "test"), ("supplement_rate", 2024, 0.4, "test")]
 
-SYNCED_2024_04 = [("A01", PROV), ("A02", PROV), ("A03", PROV), ("X99", PROV), ("B01", XA)]
+# The synced list of April (May has none). Only the codes count for sync_rate_766 (PROV: A01–A03
+# received in April, 5 list rows ≤ 8 received; XA: B01); the fields plant one disagreement of
+# each kind for reconciliation_dossiers (see test_reconciliation):
+#   (code, agency, status, channel, received, ended, paid online)
+SYNCED_2024_04 = [
+    # agrees: ended 0.7 s later (compared to the second), paid 2 against the system's 1
+    ("A01", PROV, 10, 2, "2024-04-01 08:00", "2024-04-03 10:00:00.700", 2),
+    # status 10 against 9, ended one second later
+    ("A02", PROV, 10, 1, "2024-04-02 09:00", "2024-04-05 15:00:01", 0),
+    # channel 1 against 3 (post), paid online against not paid
+    ("A03", PROV, 10, 1, "2024-04-02 09:00", "2024-04-08 10:00", 1),
+    # unknown to the system
+    ("X99", PROV, 2, 1, "2024-04-20 08:00", None, 0),
+    # agrees
+    ("B01", XA, 2, 1, "2024-04-10 08:00", None, 0),
+    # received 28/3 in the system: received_at differs (and it is not April's reception there)
+    ("A09", PROV, 10, 1, "2024-04-01 08:00", "2024-04-02 10:00", 0),
+]
+
+# The 766 reports of April and May: (month, agency, name, tiep_nhan, truc_tuyen, truc_tiep,
+# bcci, da_xu_ly, dung_han, qua_han, co_phi, thanh_toan_truc_tuyen, dong_bo, diem_tien_do).
+# PROV April differs on Trực tuyến (5 against 4), Quá hạn (1 against 2), Có phí (3 against 2)
+# and Đồng bộ (4 against 3); XA April and PROV May agree; HUYEN_A April and HUYEN_B May have
+# rows but no system counts; CEASED and HUYEN_B in April, XA in May have no row.
+PORTAL_766_ROWS = [
+    ("2024-04", PROV, "Sở Tư pháp", 8, 5, 3, 1, 6, 4, 1, 3, 1, 4, 13.0),
+    ("2024-04", XA, "UBND phường Thọ Xương", 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, None),
+    ("2024-04", HUYEN_A, "UBND thành phố Bắc Giang", 2, 2, 0, 0, 1, 1, 0, 0, 0, 2, None),
+    ("2024-05", PROV, "Sở Tư pháp", 4, 2, 1, 1, 3, 2, 1, 0, 0, 4, None),
+    ("2024-05", HUYEN_B, "UBND thị xã Việt Yên", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None),
+]
 
 VNEID = {
     "2024-05-10": [("07201", 100, 10, 40, 30)],
@@ -494,34 +529,46 @@ def write_raw_layer(warehouse: Path) -> None:
             _reference_frame(name, rows), raw_layer.reference_path(warehouse, name)
         )
 
-    portal = {name: None for name in raw_layer.PORTAL_766.names()} | {
-        "stt": 1,
-        "ma_don_vi": PROV,
-        "ten_don_vi": "Sở Tư pháp",
-        "diem_tien_do": 13.0,
-        "_report_month": "2024-04",
-        "_source_file": "dvc_portal/2024-04/dvcqg_766_2024-04.csv",
-        "_line_number": 2,
-    }
-    raw_layer.write_parquet_atomically(
-        pl.DataFrame([portal], schema=raw_layer.PORTAL_766),
-        raw_layer.partition_path(warehouse, "portal_766", "2024-04"),
-    )
+    for month in sorted({row[0] for row in PORTAL_766_ROWS}):
+        portal = [
+            {name: None for name in raw_layer.PORTAL_766.names()}
+            | dict(
+                zip(
+                    ["ma_don_vi", "ten_don_vi", *raw_layer.PORTAL_766_COUNTS],
+                    row[1:13],
+                    strict=True,
+                )
+            )
+            | {
+                "stt": i,
+                "diem_tien_do": row[13],
+                "_report_month": month,
+                "_source_file": f"dvc_portal/{month}/dvcqg_766_{month}.csv",
+                "_line_number": i + 1,
+            }
+            for i, row in enumerate([r for r in PORTAL_766_ROWS if r[0] == month], start=1)
+        ]
+        raw_layer.write_parquet_atomically(
+            pl.DataFrame(portal, schema=raw_layer.PORTAL_766),
+            raw_layer.partition_path(warehouse, "portal_766", month),
+        )
 
     synced = [
         {
             "MaHoSo": code,
             "MaCoQuan": agency,
-            "TrangThaiHoSo": 2,
-            "KenhThucHien": 1,
-            "NgayTiepNhan": None,
-            "NgayKetThucXuLy": None,
-            "DuocThanhToanTrucTuyen": 0,
+            "TrangThaiHoSo": status,
+            "KenhThucHien": channel,
+            "NgayTiepNhan": _precise_ts(received),
+            "NgayKetThucXuLy": _precise_ts(ended),
+            "DuocThanhToanTrucTuyen": paid,
             "_report_month": "2024-04",
             "_source_file": "dvc_portal/2024-04/dvcqg_dongbo_2024-04.csv",
             "_line_number": i,
         }
-        for i, (code, agency) in enumerate(SYNCED_2024_04, start=2)
+        for i, (code, agency, status, channel, received, ended, paid) in enumerate(
+            SYNCED_2024_04, start=2
+        )
     ]
     raw_layer.write_parquet_atomically(
         pl.DataFrame(synced, schema=raw_layer.PORTAL_SYNCED),

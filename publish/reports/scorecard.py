@@ -1,0 +1,87 @@
+"""The KPI scorecard that `tthc build` / `tthc demo` print: the province's figures for the latest
+year to date (shown as H1 while the data end in the first half), their targets, the notice's
+first-half 2024 figures, and the checks' verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from publish.publication import MARTS_DB
+from publish.reports.labels import (
+    HEADLINE_KPIS,
+    KPI_LABELS,
+    NOTICE_H1_2024,
+    NOTICE_NAME,
+    VNEID_KPI,
+    fmt_date,
+    fmt_int,
+    fmt_kpi,
+    period_label,
+)
+from publish.reports.marts import Marts, read_manifest
+
+
+def scorecard_table(marts_db: Path, manifest: dict) -> Table:
+    with Marts(Path(marts_db)) as marts:
+        period = marts.headline_period()
+        kpis = marts.province_kpis(period) if period else {}
+        vneid = marts.vneid_province()
+        data_through = marts.data_through(manifest)
+    checks = manifest.get("checks") or {}
+    quarantined = sum((manifest.get("quarantined_rows") or {}).values())
+    rejected = len(manifest.get("rejected_files") or [])
+    verdict = "[green]đạt[/green]" if checks.get("errors", 0) == 0 else "[red]KHÔNG ĐẠT[/red]"
+    title = "Chỉ tiêu toàn tỉnh Bắc Giang — " + (
+        f"{period_label(period.period_type, period.period)} (đến {fmt_date(data_through)})" if period else "chưa có dữ liệu"
+    )
+    table = Table(
+        title=title,
+        caption=(
+            f"Kiểm tra: {verdict} — {checks.get('passed', 0)} đạt, {checks.get('warnings', 0)} cảnh báo, "
+            f"{checks.get('errors', 0)} lỗi; {rejected} tệp bị từ chối, {quarantined} dòng cách ly."
+        ),
+    )
+    table.add_column("Chỉ tiêu")
+    table.add_column("Giá trị", justify="right")
+    table.add_column("Tử số / mẫu số", justify="right")
+    table.add_column("Mục tiêu", justify="right")
+    table.add_column("Đạt", justify="center")
+    table.add_column("TB 294 (6T/2024)", justify="right")
+
+    ordered = HEADLINE_KPIS + sorted(code for code in kpis if code not in HEADLINE_KPIS)
+    for code in ordered:
+        row = kpis.get(code)
+        if row is None:
+            continue
+        meets = row["meets_target"]
+        table.add_row(
+            KPI_LABELS.get(code, code),
+            fmt_kpi(code, row["value"]),
+            f"{fmt_int(row['numerator'])} / {fmt_int(row['denominator'])}",
+            fmt_kpi(code, row["target"]) if row["target"] is not None else "–",
+            "–" if meets is None else ("[green]✓[/green]" if meets else "[red]✗[/red]"),
+            fmt_kpi(code, NOTICE_H1_2024[code]) if code in NOTICE_H1_2024 else "",
+            style="bold" if code in HEADLINE_KPIS else None,
+        )
+    if vneid is not None:
+        table.add_row(
+            f"{KPI_LABELS[VNEID_KPI]} ({fmt_date(vneid['snapshot_date'])})",
+            fmt_int(vneid["without_account"]),
+            f"/ {fmt_int(vneid['eligible'])} đủ điều kiện",
+            "–",
+            "–",
+            fmt_int(NOTICE_H1_2024[VNEID_KPI]),
+            style="bold",
+        )
+    table.caption += f"\nSo sánh: {NOTICE_NAME}."
+    return table
+
+
+def print_scorecard(publish_dir: Path, console: Console | None = None) -> None:
+    """Print the scorecard of the publication served at ``publish_dir``."""
+    publish_dir = Path(publish_dir)
+    manifest = read_manifest(publish_dir, None)
+    (console or Console()).print(scorecard_table(publish_dir / MARTS_DB, manifest))

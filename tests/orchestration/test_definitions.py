@@ -1,0 +1,74 @@
+"""The Definitions load, and the asset graph is one lineage from landing files to BI."""
+
+import dagster as dg
+
+from orchestration.definitions import defs
+
+
+def graph():
+    return defs.resolve_asset_graph()
+
+
+def key(path: str) -> dg.AssetKey:
+    return dg.AssetKey(path.split("/"))
+
+
+def upstream_closure(asset: str) -> set[str]:
+    asset_graph, seen, todo = graph(), set(), [key(asset)]
+    while todo:
+        current = todo.pop()
+        for parent in asset_graph.get(current).parent_keys:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return {k.to_user_string() for k in seen}
+
+
+def test_lineage_runs_from_landing_files_to_the_publication():
+    lineage = upstream_closure("publish/publication")
+    assert {
+        "marts/dossiers", "marts/bieu_06", "intermediate/int_dossiers__current_versions",
+        "staging/stg_dossier_system__dossier_versions", "raw/dossier_versions",
+        "raw/reference", "landing/dossier_system", "landing/reference",
+        "raw/portal_766", "landing/dvc_portal", "raw/vneid_counts", "landing/vneid",
+    } <= lineage  # fmt: skip
+
+
+def test_groups_follow_the_layers():
+    groups = {
+        k.to_user_string(): graph().get(k).group_name for k in graph().get_all_asset_keys()
+    }
+    assert groups["landing/dossier_system"] == "landing"
+    assert groups["raw/dossier_versions"] == "raw"
+    assert groups["staging/stg_dossier_system__dossier_versions"] == "staging"
+    assert groups["marts/bieu_06"] == "marts"
+    assert groups["publish/publication"] == "publish"
+
+
+def test_raw_assets_are_partitioned_like_their_sources():
+    partitions = {
+        name: graph().get(key(f"raw/{name}")).partitions_def
+        for name in ("dossier_versions", "portal_766", "portal_synced", "vneid_counts")
+    }
+    assert partitions["dossier_versions"].name == "dossier_days"
+    assert partitions["portal_766"].name == partitions["portal_synced"].name == "portal_months"
+    assert partitions["vneid_counts"].name == "vneid_snapshots"
+    assert graph().get(key("raw/reference")).partitions_def is None
+
+
+def test_door_checks_and_dbt_tests_are_asset_checks():
+    checks = {c.to_user_string() for c in graph().asset_check_keys}
+    assert "raw/dossier_versions:quarantine_within_5pct" in checks
+    assert "raw/dossier_versions:gx_suite" in checks
+    assert "raw/portal_766:total_row_matches" in checks
+    assert any(c.startswith("marts/bieu_06:") for c in checks)
+
+
+def test_jobs_schedule_and_sensor():
+    for job in ("load_reference", "load_dossier_days", "load_portal_months",
+                "load_vneid_snapshots", "build_marts", "nightly_build"):  # fmt: skip
+        assert defs.resolve_job_def(job) is not None
+    schedule = defs.resolve_schedule_def("nightly_0200")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "nightly_build"

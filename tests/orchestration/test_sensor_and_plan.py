@@ -1,0 +1,131 @@
+"""The landing sensor (one run per tick with new or re-delivered files, none for files
+already loaded) and the catch-up plan (which partitions a build reloads)."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from ingest.landing import scan_landing, sha256_of
+from orchestration.catch_up import delivery_fingerprint, make_plan, reference_fingerprint
+from orchestration.load_records import save_partition_record, save_reference_records
+from orchestration.sensors import landing_sensor
+from orchestration.settings import load_settings
+
+
+@pytest.fixture
+def zone(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    for day in ("2024-04-01", "2024-04-02"):
+        folder = landing / "dossier_system" / day
+        folder.mkdir(parents=True)
+        (folder / f"hoso_{day.replace('-', '')}.jsonl").write_text('{"MaHoSo": "x"}\n')
+    (landing / "reference").mkdir()
+    (landing / "reference" / "tthc.csv").write_text("ma_tthc\n1.000001\n")
+    monkeypatch.setenv("TTHC_LANDING_DIR", str(landing))
+    monkeypatch.setenv("TTHC_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("TTHC_PUBLISH_DIR", str(tmp_path / "published"))
+    return landing
+
+
+def tick(cursor=None):
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, cursor=cursor)
+        result = landing_sensor(context)
+        return result, context.cursor
+
+
+def mark_loaded(landing, day, reasons=None):
+    """Write the load record that a successful load of the day's file leaves behind."""
+    settings = load_settings()
+    inventory = scan_landing(landing)
+    path = landing / "dossier_system" / day / f"hoso_{day.replace('-', '')}.jsonl"
+    raw = settings.warehouse_dir / "raw" / "dossier_versions" / f"{day}.parquet"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_bytes(b"")
+    save_partition_record(settings.warehouse_dir, "dossier_versions", day, {
+        "table": "dossier_versions", "partition_key": day, "file": str(path.relative_to(landing)),
+        "file_sha256": sha256_of(path), "rows_read": 1, "rows_loaded": 1, "rows_quarantined": 0,
+        "quarantine_reasons": reasons or {}, "rejected": None,
+        "delivery_fingerprint": delivery_fingerprint(inventory, "dossier_versions", day),
+        "reference_fingerprint": reference_fingerprint(inventory),
+    })  # fmt: skip
+
+
+def test_one_run_for_new_files_then_none_for_the_same_files(zone):
+    first, cursor = tick()
+    assert isinstance(first, dg.RunRequest)
+    assert first.tags["tthc/changed_files"] == "3"
+    second, _ = tick(cursor)
+    assert isinstance(second, dg.SkipReason)
+
+
+def test_a_redelivered_file_requests_one_run(zone):
+    _, cursor = tick()
+    (zone / "dossier_system" / "2024-04-02" / "hoso_20240402.jsonl").write_text(
+        '{"MaHoSo": "corrected"}\n'
+    )
+    result, _ = tick(cursor)
+    assert isinstance(result, dg.RunRequest)
+    assert result.tags["tthc/changed_files"] == "1"
+
+
+def test_a_touched_but_unchanged_file_requests_nothing(zone):
+    _, cursor = tick()
+    path = zone / "dossier_system" / "2024-04-02" / "hoso_20240402.jsonl"
+    path.write_text(path.read_text())  # new mtime, same content
+    result, _ = tick(cursor)
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_files_already_loaded_by_a_build_start_no_run(zone):
+    for day in ("2024-04-01", "2024-04-02"):
+        mark_loaded(zone, day)
+    (zone / "reference" / "tthc.csv").unlink()  # only the loaded extracts remain
+    result, _ = tick()
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_plan_loads_new_days_then_nothing_once_loaded(zone):
+    settings = load_settings()
+    plan = make_plan(settings, scan_landing(zone), {})
+    assert [r.job_name for r in plan.runs] == ["load_reference", "load_dossier_days", "build_marts"]
+    days = plan.runs[1]
+    assert days.partition_range == ("2024-04-01", "2024-04-02")
+    assert plan.new_partitions["dossier_days"] == ["2024-04-01", "2024-04-02"]
+
+    for day in ("2024-04-01", "2024-04-02"):
+        mark_loaded(zone, day)
+    inventory = scan_landing(zone)
+    save_reference_records(settings.warehouse_dir, [{
+        "table": "tthc", "file": "reference/tthc.csv", "rejected": None,
+        "delivery_fingerprint": inventory.reference["tthc"].fingerprint,
+    }])  # fmt: skip
+    (settings.warehouse_dir / "raw" / "reference" / "tthc").mkdir(parents=True)
+    (settings.warehouse_dir / "raw" / "reference" / "tthc" / "current.parquet").write_bytes(b"")
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    assert [r.job_name for r in make_plan(settings, inventory, known).runs] == ["build_marts"]
+
+
+def test_plan_reloads_only_the_redelivered_day(zone):
+    settings = load_settings()
+    for day in ("2024-04-01", "2024-04-02"):
+        mark_loaded(zone, day)
+    (zone / "dossier_system" / "2024-04-01" / "hoso_20240401.jsonl").write_text('{"a": 1}\n')
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    plan = make_plan(settings, scan_landing(zone), known)
+    days = [r for r in plan.runs if r.job_name == "load_dossier_days"][0]
+    assert days.stale_keys == ("2024-04-01",)
+
+
+def test_unknown_codes_get_a_second_chance_when_the_reference_changes(zone):
+    settings = load_settings()
+    mark_loaded(zone, "2024-04-01", reasons={"unknown_procedure": 1})
+    mark_loaded(zone, "2024-04-02")
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    assert not [r for r in make_plan(settings, scan_landing(zone), known).runs
+                if r.job_name == "load_dossier_days"]  # fmt: skip
+    (zone / "reference" / "tthc.csv").write_text("ma_tthc\n1.000001\n1.000002\n")
+    plan = make_plan(settings, scan_landing(zone), known)
+    days = [r for r in plan.runs if r.job_name == "load_dossier_days"][0]
+    assert days.stale_keys == ("2024-04-01",)
