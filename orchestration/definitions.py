@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.alerts import alert_on_failure
 from orchestration.assets.landing import LANDING_ASSETS
 from orchestration.assets.publish import publication
 from orchestration.assets.raw import RAW_ASSETS
@@ -18,7 +19,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[*LANDING_ASSETS, *RAW_ASSETS, dbt_models, publication],
         jobs=JOBS,
         schedules=[nightly_schedule],
-        sensors=[landing_sensor],
+        sensors=[landing_sensor, alert_on_failure],
         resources=build_resources(settings),
     )
 

@@ -98,7 +98,7 @@ def agency_table(prov: Province):
     return codes, [names[c] for c in codes]
 
 
-CHUNK = 250_000  # dossiers simulated at a time: bounds the temporaries (fixed: determinism)
+CHUNK = 100_000  # dossiers simulated at a time: bounds the temporaries (fixed: determinism)
 
 
 def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,

@@ -49,5 +49,8 @@ def bad_cast(raw: pl.Expr, typed: pl.Expr) -> pl.Expr:
 
 
 def reason_counts(reasons: pl.Series) -> dict[str, int]:
-    counts = reasons.drop_nulls().value_counts(sort=True)
-    return {row[0]: int(row[1]) for row in counts.iter_rows()}
+    """Reason -> rows, most frequent first, ties by name: the same input gives the same
+    dict, in the same order (load records are compared between runs)."""
+    counts = reasons.drop_nulls().value_counts()
+    rows = sorted(counts.iter_rows(), key=lambda row: (-row[1], row[0]))
+    return {reason: int(n) for reason, n in rows}

@@ -1,0 +1,134 @@
+"""Write, audit, publish: a blocking check holds the publication back and changes nothing
+that BI reads; readers keep working during a build; an earlier publication can be restored.
+
+The tests of this module run in order on one warehouse of their own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import build_env, copy_samples, run_tthc
+
+BAD_DAY = "2024-04-23"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gate")
+    copy_samples(root / "landing")
+    env = build_env(root)
+    first = run_tthc(["build"], env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    return root, env
+
+
+def tree_digest(publish_dir: Path) -> dict[str, str]:
+    """The link's target and a hash of every file that BI can see through it."""
+    digest = {"<link>": os.readlink(publish_dir)}
+    for path in sorted(publish_dir.resolve().rglob("*")):
+        if path.is_file():
+            digest[str(path.relative_to(publish_dir.resolve()))] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+    return digest
+
+
+def sample_rows(root: Path) -> list[dict]:
+    source = root / "landing" / "dossier_system" / "2024-04-22" / "hoso_20240422.jsonl.gz"
+    with gzip.open(source, "rt", encoding="utf-8") as handle:
+        rows = []
+        for line in handle:
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return rows
+
+
+def deliver(root: Path, rows: list[dict]) -> Path:
+    folder = root / "landing" / "dossier_system" / BAD_DAY
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"hoso_{BAD_DAY.replace('-', '')}.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def test_blocking_check_holds_back_the_publication_and_changes_nothing(warehouse):
+    root, env = warehouse
+    before = tree_digest(root / "published")
+    # a day whose rows all belong to another day: every row is quarantined (> 5%)
+    deliver(root, sample_rows(root)[:40])
+
+    result = run_tthc(["build"], env)
+
+    assert result.returncode == 1
+    assert "publication held back" in result.stderr
+    assert "quarantine_within_5pct" in result.stderr
+    assert f"dossier_system/{BAD_DAY}/hoso_20240423.jsonl" in result.stderr
+    assert tree_digest(root / "published") == before
+
+    # the next build, with nothing re-delivered, is still held back (the batch is still bad)
+    again = run_tthc(["build"], env)
+    assert again.returncode == 1 and "quarantine" in again.stderr
+    assert tree_digest(root / "published") == before
+
+
+READER = r"""
+import duckdb, sys, time, json, pathlib
+publish = pathlib.Path(sys.argv[1]); deadline = time.time() + float(sys.argv[2])
+seen = set(); reads = 0
+while time.time() < deadline:
+    con = duckdb.connect(str(publish / "tthc_marts.duckdb"), read_only=True)
+    dossiers = con.execute("select count(*) from marts.dossiers").fetchone()[0]
+    con.close()
+    parquet = duckdb.sql(f"select count(*) from '{publish}/parquet/dossiers.parquet'").fetchone()[0]
+    seen.add((dossiers, parquet)); reads += 1
+    time.sleep(0.05)
+print(json.dumps({"reads": reads, "seen": sorted(seen)}))
+"""
+
+
+def test_readers_keep_working_and_see_whole_publications_during_a_build(warehouse):
+    root, env = warehouse
+    # re-deliver the bad day, corrected: its rows now belong to it
+    rows = sample_rows(root)[:40]
+    for row in rows:
+        row["NgayCapNhat"] = BAD_DAY.replace("-", "") + "235959"
+    deliver(root, rows)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(root / "published"), "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(1)
+    result = run_tthc(["build"], env)
+    out, err = reader.communicate(timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert reader.returncode == 0, err[-2000:]
+    report = json.loads(out)
+    assert report["reads"] > 10
+    # every read saw one whole publication: DuckDB and Parquet of the same version agree
+    assert all(duckdb_rows == parquet_rows for duckdb_rows, parquet_rows in report["seen"])
+
+
+def test_publications_are_listed_and_an_earlier_one_can_be_restored(warehouse):
+    root, env = warehouse
+    listing = run_tthc(["publications"], env)
+    versions = [line[2:].split()[0] for line in listing.stdout.splitlines() if line.strip()]
+    assert len(versions) >= 2 and listing.stdout.startswith("*")
+    newest, earlier = versions[0], versions[1]
+    restored = run_tthc(["rollback", earlier], env)
+    assert restored.returncode == 0, restored.stderr
+    manifest = json.loads((root / "published" / "publication.json").read_text())
+    assert manifest["version"] == earlier
+    assert run_tthc(["rollback", "no-such-version"], env).returncode == 1
+    run_tthc(["rollback", newest], env)

@@ -1,0 +1,32 @@
+"""The scorecard: the province's KPIs of the headline period, targets, notice and checks."""
+
+from __future__ import annotations
+
+import duckdb
+from rich.console import Console
+
+from publish.reports import print_scorecard, scorecard_table
+
+
+def test_scorecard_shows_kpis_targets_notice_and_checks(reports_publication, marts_db):
+    folder, _, manifest = reports_publication
+    console = Console(record=True, width=200)
+    console.print(scorecard_table(marts_db, manifest))
+    text = console.export_text()
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        on_time, numerator, denominator = con.execute(
+            "select value, numerator, denominator from marts.kpi_values where level = 'province' "
+            "and period = '2024-H1' and kpi_code = 'on_time_rate'"
+        ).fetchone()
+    assert "6 tháng đầu năm 2024" in text
+    assert f"{on_time * 100:.2f}%".replace(".", ",") in text
+    assert f"{numerator} / {denominator}" in text
+    assert "98,00%" in text and "78,60%" in text and "36,74%" in text and "97,92%" in text
+    assert "216.219" in text
+    assert f"{manifest['checks']['passed']} đạt" in text
+
+
+def test_print_scorecard_reads_the_publication_folder(reports_publication):
+    console = Console(record=True, width=200)
+    print_scorecard(reports_publication[0], console=console)
+    assert "Tỷ lệ giải quyết trước và đúng hạn" in console.export_text()
