@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import sys
@@ -44,13 +45,22 @@ def _build(args) -> int:
 
     instance = prepare_dagster_home(settings)
     started = time.monotonic()
-    def announce(planned):
-        scope = f" {planned.partition_range[0]}..{planned.partition_range[1]}" if planned.partition_range else ""
-        print(f"  running {planned.job_name}{scope}", flush=True)
+    # dagster-dbt echoes every dbt log line to stdout: keep them in a file, show progress
+    log_path = settings.warehouse_dir / "logs" / f"build_{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with stdout_to_file(log_path) as terminal:
 
-    outcome = run_catch_up(
-        settings, instance, build_definitions(settings), log_level="WARNING", on_run_start=announce
-    )
+        def announce(planned):
+            scope = (
+                f" {planned.partition_range[0]}..{planned.partition_range[1]}"
+                if planned.partition_range
+                else ""
+            )
+            print(f"  running {planned.job_name}{scope}", file=terminal, flush=True)
+
+        outcome = run_catch_up(
+            settings, instance, build_definitions(settings), log_level="WARNING", on_run_start=announce
+        )
     elapsed = time.monotonic() - started
     for job_name, run_id, success in outcome.runs:
         print(f"  {'ok  ' if success else 'FAIL'} {job_name:<22} run {run_id}")
@@ -62,9 +72,31 @@ def _build(args) -> int:
         )
         for failure in outcome.failures:
             print(f"  - {failure}", file=sys.stderr)
+        print(f"dbt and run logs: {log_path}; runs in the Dagster UI (make ui)", file=sys.stderr)
         return 1
     print(f"Published to {settings.publish_dir} in {elapsed:.0f} s.")
+    from publish.reports import print_scorecard
+
+    print_scorecard(settings.publish_dir)
     return 0
+
+
+@contextlib.contextmanager
+def stdout_to_file(path: Path):
+    """Send file descriptor 1 to ``path`` (Dagster's log capture tees at that level) and
+    yield a stream to the real terminal for progress lines."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    terminal = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 1)
+        try:
+            yield terminal
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+            terminal.close()
 
 
 TTHC_PUBLISH_NOTE = "the last publication is unchanged"

@@ -6,6 +6,7 @@ Reads the published copy (what BI reads), never the working warehouse.
 from __future__ import annotations
 
 import json
+import sys
 
 import duckdb
 from rich.console import Console
@@ -42,7 +43,7 @@ def province_monthly_bieu_06(settings: Settings) -> list[tuple]:
 
 
 def print_demo_summary(settings: Settings, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 150)
     table = Table(title="Biểu 06 — toàn tỉnh, theo tháng (province, monthly)")
     table.add_column("Kỳ")
     for _, label in BIEU_06_COLUMNS:

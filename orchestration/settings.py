@@ -61,7 +61,9 @@ class Settings:
 def _path(name: str, default: str) -> Path:
     value = os.environ.get(name) or default
     path = Path(value).expanduser()
-    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+    # absolute, but links are NOT resolved: TTHC_PUBLISH_DIR is itself a link to the
+    # current publication, and resolving it would publish into that publication
+    return Path(os.path.abspath(path))
 
 
 def load_settings() -> Settings:

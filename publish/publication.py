@@ -94,7 +94,7 @@ def publish(
     """Write a complete publication beside the current one, then switch the link to it.
 
     ``manifest`` gets ``row_counts``, ``run_id``, ``published_at`` and ``version`` added.
-    ``write_extra(folder)`` may add reports to the folder before the switch.
+    ``write_extra(folder, manifest)`` may add reports to the folder before the switch.
     """
     publish_dir = Path(publish_dir)
     _ensure_link_or_absent(publish_dir)
@@ -119,7 +119,7 @@ def publish(
         "row_counts": row_counts,
     }
     if write_extra is not None:
-        write_extra(folder)
+        write_extra(folder, full_manifest)
     (folder / MANIFEST).write_text(
         json.dumps(full_manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
         encoding="utf-8",

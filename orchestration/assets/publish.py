@@ -1,18 +1,22 @@
 """The publish step: audit every check, then release the marts to BI (write, audit, publish)."""
 
 
+import hashlib
+import shutil
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
 
-from orchestration.assets.transform import published_marts
+from orchestration.assets.transform import MANIFEST_PATH, published_marts
 from orchestration.load_records import read_all_records
 from orchestration.resources import WarehouseResource
 from ingest.landing import scan_landing
 from publish import data_quality, gate
 from publish.publication import publish
+from publish.reports import write_dbt_docs, write_reports
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MARTS = published_marts()
@@ -52,6 +56,26 @@ def write_data_quality(warehouse_db, frame) -> None:
         con.execute("create or replace table marts.data_quality as select * from data_quality_rows")
     finally:
         con.close()
+
+
+def write_all_reports(folder: Path, manifest: dict, settings) -> None:
+    """Dashboard, Biểu 06 workbooks, dossier lists, and the dbt docs of this project version."""
+    write_reports(folder, manifest)
+    cached_dbt_docs(folder, settings.warehouse_dir)
+
+
+def cached_dbt_docs(folder: Path, warehouse_dir: Path) -> None:
+    """dbt docs describe the project (models, columns, lineage), which changes with the code,
+    not with the nightly data: generate them once per project version (~15 s) and copy."""
+    digest = hashlib.sha256(MANIFEST_PATH.read_bytes()).hexdigest()[:16]
+    cached = warehouse_dir / "dbt_docs_cache" / f"{digest}.html"
+    target = folder / "reports" / "dbt_docs" / "index.html"
+    if not cached.exists():
+        page = write_dbt_docs(folder, warehouse_dir)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, cached)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
 
 
 def data_through(warehouse_db) -> str | None:
@@ -126,6 +150,7 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         run_id=context.run_id,
         published_at=checked_at,
         keep=warehouse.publications_kept,
+        write_extra=lambda folder, full_manifest: write_all_reports(folder, full_manifest, settings),
     )
     return dg.MaterializeResult(
         metadata={

@@ -48,7 +48,8 @@ def write_dbt_docs(folder: Path, warehouse_dir: Path, timeout: int = 300) -> Pat
             "--target-path", str(Path(tmp) / "target"), "--log-path", str(Path(tmp) / "logs"),
         ]
         result = subprocess.run(
-            command, env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=timeout
+            command, env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=timeout,
+            check=False,
         )
         page = Path(tmp) / "target" / "static_index.html"
         if result.returncode != 0 or not page.exists():

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Self
 
 import duckdb
 import polars as pl
@@ -56,7 +57,7 @@ class Marts:
             ).fetchall()
         }
 
-    def __enter__(self) -> "Marts":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -4,6 +4,7 @@ first-half 2024 figures, and the checks' verdict."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -84,4 +85,5 @@ def print_scorecard(publish_dir: Path, console: Console | None = None) -> None:
     """Print the scorecard of the publication served at ``publish_dir``."""
     publish_dir = Path(publish_dir)
     manifest = read_manifest(publish_dir, None)
-    (console or Console()).print(scorecard_table(publish_dir / MARTS_DB, manifest))
+    console = console or Console(width=None if sys.stdout.isatty() else 150)
+    console.print(scorecard_table(publish_dir / MARTS_DB, manifest))

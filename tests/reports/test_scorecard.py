@@ -9,7 +9,7 @@ from publish.reports import print_scorecard, scorecard_table
 
 
 def test_scorecard_shows_kpis_targets_notice_and_checks(reports_publication, marts_db):
-    folder, _, manifest = reports_publication
+    _, _, manifest = reports_publication
     console = Console(record=True, width=200)
     console.print(scorecard_table(marts_db, manifest))
     text = console.export_text()
