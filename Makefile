@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | sha256sum | cut -c1-12)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install demo test ui bench lint clean
+.PHONY: install system-deps demo test ui bench lint clean
 
 install: $(STAMP)
 
@@ -17,10 +17,17 @@ $(STAMP): pyproject.toml uv.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# System packages of the tests, from Debian's registry: Chromium for the browser tests
+# (dashboard, Dagster UI). Installed only where missing; needs root (CI runs as root).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	$(VENV)/bin/tthc demo
 
-test: install
+test: install system-deps
 	$(VENV)/bin/python -m pytest -q
 
 ui: install

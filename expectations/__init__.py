@@ -4,6 +4,6 @@ loaded batch (a pass means the door rules of sources.md held). Kept as data in
 ``validate_batch`` (importing it costs ~7 s and ~280 MB)."""
 
 from expectations.suites import SUITES, suite_as_json
-from expectations.validate import validate_batch
+from expectations.validate import validate_batch, validate_batches
 
-__all__ = ["SUITES", "suite_as_json", "validate_batch"]
+__all__ = ["SUITES", "suite_as_json", "validate_batch", "validate_batches"]

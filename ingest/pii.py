@@ -21,6 +21,13 @@ def applicant_key(citizen_id: str | None, key: bytes) -> str | None:
     return hmac.digest(key, str(citizen_id).encode("utf-8"), "sha256").hex()
 
 
+def key_id(key: bytes) -> str:
+    """A short fingerprint of the key (an HMAC of a constant, not the key): stored in the
+    load records so that a changed ``TTHC_PII_KEY`` reloads every dossier partition instead
+    of mixing applicant keys of two keys in the raw layer."""
+    return hmac.digest(key, b"tthc/applicant_key/key-id", "sha256").hex()[:16]
+
+
 def applicant_keys(citizen_ids: pl.Series, key: bytes) -> pl.Series:
     """Vectorised version: hashes each distinct ID once and maps the digests back.
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingest import raw_layer
+from ingest import pii, raw_layer
 from ingest.landing import LandingInventory, scan_landing
 from orchestration.load_records import read_partition_record, read_reference_records
 from orchestration.partitions import PARTITIONS_BY_TABLE
@@ -81,6 +81,10 @@ def is_stale(settings: Settings, inventory: LandingInventory, table: str, key: s
         return True
     if not record.get("rejected") and record.get("rows_loaded", 0) >= 0:
         if not raw_layer.partition_path(settings.warehouse_dir, table, key).exists():
+            return True
+    if table == "dossier_versions" and settings.pii_key and not record.get("rejected"):
+        # applicant_key depends on TTHC_PII_KEY: a new key reloads every day (never a mix)
+        if record.get("pii_key_id") != pii.key_id(settings.pii_key.encode("utf-8")):
             return True
     reasons = record.get("quarantine_reasons", {})
     if any(r in reasons for r in REFERENCE_DEPENDENT_REASONS):

@@ -61,7 +61,9 @@ def catch_up_op(context: dg.OpExecutionContext) -> None:
     executor_def=dg.in_process_executor,
     description="The nightly build: what `tthc build` does, as one run that the schedule and "
     "the landing sensor start.",
-    tags={"dagster/max_retries": "2"},
+    # Retry the whole run after a crash of its process (a machine restart), not after a
+    # failed step or a blocked publication: those need a person, and the alert says so.
+    tags={"dagster/max_retries": "2", "dagster/retry_on_asset_or_op_failure": "false"},
 )
 def nightly_build():
     catch_up_op()

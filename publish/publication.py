@@ -192,8 +192,10 @@ def _ensure_link_or_absent(publish_dir: Path) -> None:
 
 
 def _remove_unfinished(versions: Path) -> None:
+    # a publish killed between mkdir and the marker leaves a folder with neither the marker
+    # nor publication.json: unfinished too (builds are serialized, so none is in progress)
     for folder in versions.iterdir():
-        if (folder / _UNFINISHED).exists():
+        if folder.is_dir() and ((folder / _UNFINISHED).exists() or not (folder / MANIFEST).exists()):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -2,6 +2,7 @@
 
 
 import hashlib
+import time
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ import duckdb
 
 from orchestration.assets.transform import MANIFEST_PATH, published_marts
 from orchestration.load_records import read_all_records
+from orchestration import timings
 from orchestration.resources import WarehouseResource
 from ingest.landing import scan_landing
 from publish import data_quality, gate
@@ -104,6 +106,14 @@ def data_through(warehouse_db) -> str | None:
     ),
 )
 def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    started = time.perf_counter()
+    try:
+        return _publication(context, warehouse)
+    finally:
+        timings.record(warehouse.settings.warehouse_dir, "publish", time.perf_counter() - started, context.run_id)
+
+
+def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings
     records = read_all_records(settings.warehouse_dir)
     outcomes = run_check_outcomes(context)

@@ -6,13 +6,14 @@ unchanged since its last load is skipped, so re-running costs nothing and change
 """
 
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
-from ingest import raw_layer
+from ingest import pii, raw_layer
 from ingest.dossier_system import load_dossier_day
 from ingest.dvc_portal import load_report_766, load_synced_list
 from ingest.reference import load_reference
@@ -29,6 +30,12 @@ from orchestration.load_records import save_partition_record, save_reference_rec
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
+from orchestration import timings
+from orchestration.timings import timed
+
+# A read can fail for a passing reason (a network share that blinks, a file still being
+# copied by the upstream system): retry a step twice, a minute apart, before failing.
+TRANSIENT_RETRY = dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.LINEAR)
 
 FORCE_TAG = "tthc/force_reload"  # "true": reload even files whose content is unchanged
 
@@ -44,12 +51,14 @@ REFERENCE_KEY = dg.AssetKey(["raw", "reference"])
     description="The six reference files (raw/reference/<name>/current.parquet), reloaded "
     "whole: small, and a change anywhere (a new agency code) must reach every model.",
     check_specs=door_check_specs(REFERENCE_KEY),
+    retry_policy=TRANSIENT_RETRY,
 )
 def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings
     raw_layer.ensure_schema_files(settings.warehouse_dir)
     inventory = catch_up.scan(settings.landing_dir)
-    results = [r.to_dict() for r in load_reference(settings.landing_dir, settings.warehouse_dir)]
+    with timed(settings.warehouse_dir, "ingest", context.run_id, table="reference"):
+        results = [r.to_dict() for r in load_reference(settings.landing_dir, settings.warehouse_dir)]
     for record in results:
         landed = inventory.reference.get(record["table"])
         record["delivery_fingerprint"] = landed.fingerprint if landed else None
@@ -66,7 +75,9 @@ def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "rejected_files": len([r for r in results if r.get("rejected")]),
         }
     )
-    yield from door_check_results(REFERENCE_KEY, results, _validate_reference(frames))
+    with timed(settings.warehouse_dir, "checks", context.run_id, table="reference"):
+        gx_summary = _validate_reference(frames)
+    yield from door_check_results(REFERENCE_KEY, results, gx_summary)
 
 
 def _validate_reference(paths: dict[str, Path]) -> dict | None:
@@ -98,6 +109,7 @@ def _partitioned_raw_asset(
         owners=["team:data-engineering"],
         description=description,
         check_specs=door_check_specs(asset_key, with_total_row),
+        retry_policy=TRANSIENT_RETRY,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings
@@ -106,6 +118,7 @@ def _partitioned_raw_asset(
         inventory = catch_up.scan(settings.landing_dir)
         loaded, skipped = [], []
         delivered = catch_up.partition_keys(inventory, table)
+        started = time.perf_counter()
         for key in context.partition_keys:
             if key not in delivered:
                 # e.g. a month with a 766 report but no synced list yet: a completeness gap
@@ -118,8 +131,12 @@ def _partitioned_raw_asset(
             record = loader(settings, key).to_dict()
             record["delivery_fingerprint"] = catch_up.delivery_fingerprint(inventory, table, key)
             record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
+            if table == "dossier_versions":
+                record["pii_key_id"] = pii.key_id(settings.require_pii_key())
             save_partition_record(settings.warehouse_dir, table, key, record)
             loaded.append(record)
+        timings.record(settings.warehouse_dir, "ingest", time.perf_counter() - started, context.run_id,
+                       table=table, partitions=len(loaded))  # fmt: skip
         context.log.info(f"{table}: loaded {len(loaded)} partition(s), {len(skipped)} unchanged")
         yield dg.MaterializeResult(
             metadata={
@@ -130,7 +147,8 @@ def _partitioned_raw_asset(
                 "rejected_files": len([r for r in loaded if r.get("rejected")]),
             }
         )
-        gx_summary = _validate_partitions(settings, table, [r for r in loaded if not r.get("rejected")])
+        with timed(settings.warehouse_dir, "checks", context.run_id, table=table, batches=len(loaded)):
+            gx_summary = _validate_partitions(settings, table, [r for r in loaded if not r.get("rejected")])
         yield from door_check_results(asset_key, loaded, gx_summary, with_total_row)
 
     return _asset
@@ -139,8 +157,10 @@ def _partitioned_raw_asset(
 def _validate_partitions(settings: Settings, table: str, records: list[dict]) -> dict | None:
     """Run the source's GX suite on each batch (partition) loaded in this run.
 
-    Per batch, not on their union: some expectations hold within one delivery only (one row
-    per agency in a month's 766 report), and a failure must name the batch.
+    Per batch: some expectations hold within one delivery only (one row per agency in a
+    month's 766 report), and a failure must name the batch. validate_batches validates the
+    union once with each expectation in its per-batch form, and falls back to one
+    validation per batch when anything fails.
     """
     paths = {
         r["partition_key"]: raw_layer.partition_path(settings.warehouse_dir, table, r["partition_key"])
@@ -150,10 +170,12 @@ def _validate_partitions(settings: Settings, table: str, records: list[dict]) ->
     paths = {key: path for key, path in paths.items() if path.exists()}
     if not paths:
         return None
-    from expectations import validate_batch  # GX costs ~7 s to import: only when needed
+    from expectations import validate_batches  # GX costs ~7 s to import: only when needed
 
-    summaries = {key: validate_batch(table, pl.read_parquet(path)) for key, path in sorted(paths.items())}
-    return summarize_batches(summaries)
+    # one GX validation for all the batches, each expectation kept per batch (see
+    # validate_batches); ~0.2 s per batch when each batch was validated on its own
+    frames = {key: pl.read_parquet(path) for key, path in sorted(paths.items())}
+    return summarize_batches(validate_batches(table, frames))
 
 
 def summarize_batches(summaries: dict[str, dict]) -> dict:

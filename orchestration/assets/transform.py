@@ -19,6 +19,7 @@ from dagster_dbt import (
 
 from orchestration.resources import WarehouseResource, dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.timings import timed
 
 MANIFEST_TARGET = DBT_PROJECT_DIR / "target"
 LAYERS = ("staging", "intermediate", "marts")
@@ -109,5 +110,6 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     warehouse.settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     # artifacts and logs beside the warehouse, not in the source tree; a fixed folder keeps
     # dbt's partial parsing between runs
-    invocation = dbt.cli(["build"], context=context, target_path=warehouse.settings.dbt_target_dir)
-    yield from invocation.stream()
+    with timed(warehouse.settings.warehouse_dir, "dbt", context.run_id):
+        invocation = dbt.cli(["build"], context=context, target_path=warehouse.settings.dbt_target_dir)
+        yield from invocation.stream()
