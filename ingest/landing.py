@@ -24,8 +24,10 @@ from pathlib import Path
 # source folder -> (partition kind, [(raw table, file-name regex, key from name)])
 DAY = "day"
 MONTH = "month"
-_DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+# ASCII digits only: ``\d`` also matches other scripts' digits (a folder '２０２４-04-01' would
+# be a second partition of the same day)
+_DAY_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def sha256_of(path: Path) -> str:
 def is_valid_partition_key(key: str, kind: str) -> bool:
     """A real calendar date in the exact form of its kind (no traversal, no '2024-13-40')."""
     pattern, fmt = (_DAY_FOLDER, "%Y-%m-%d") if kind == DAY else (_MONTH_FOLDER, "%Y-%m")
-    if not pattern.match(key):
+    if not isinstance(key, str) or not pattern.fullmatch(key):
         return False
     try:
         dt.datetime.strptime(key, fmt)
@@ -122,11 +124,22 @@ def _name_key_to_partition(name_key: str, kind: str) -> str:
     return name_key
 
 
+# sha256 by (file identity, size, mtime, ctime), for this process only: one `tthc build`
+# scans the landing zone once per run (5-6 times), and a year of extracts is ~1 GB to hash
+# (~2 s each time at 1M dossiers). A rewritten file changes its ctime, so it is hashed again;
+# a new process always hashes once.
+_SHA256_MEMO: dict[tuple, str] = {}
+
+
 def _fingerprint(path: Path, rel: str, with_sha256: bool) -> LandingFile:
     stat = path.stat()
-    return LandingFile(
-        rel, stat.st_size, stat.st_mtime_ns, sha256_of(path) if with_sha256 else None
-    )
+    digest = None
+    if with_sha256:
+        identity = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        digest = _SHA256_MEMO.get(identity)
+        if digest is None:
+            digest = _SHA256_MEMO[identity] = sha256_of(path)
+    return LandingFile(rel, stat.st_size, stat.st_mtime_ns, digest)
 
 
 def scan_partition_folder(

@@ -243,7 +243,8 @@ PARTITIONED_TABLES: dict[str, pl.Schema] = {
 }
 
 SCHEMA_FILE = "_schema.parquet"
-_PARTITION_KEY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+# ASCII digits, whole string (``$`` would accept a trailing newline, ``\d`` any Unicode digit)
+_PARTITION_KEY = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
 
 
 def raw_dir(warehouse_dir: Path, table: str) -> Path:
@@ -255,7 +256,7 @@ def partition_path(warehouse_dir: Path, table: str, partition_key: str) -> Path:
     landing zone, and a crafted name must never address a file outside the raw layer."""
     if table not in PARTITIONED_TABLES:
         raise ValueError(f"unknown raw table {table!r}")
-    if not _PARTITION_KEY.match(partition_key):
+    if not isinstance(partition_key, str) or not _PARTITION_KEY.fullmatch(partition_key):
         raise ValueError(f"invalid partition key {partition_key!r} (YYYY-MM or YYYY-MM-DD)")
     return raw_dir(warehouse_dir, table) / f"{partition_key}.parquet"
 

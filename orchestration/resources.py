@@ -30,7 +30,7 @@ class WarehouseResource(dg.ConfigurableResource):
     alert_webhook_url: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "WarehouseResource":
+    def from_settings(cls, settings: Settings) -> WarehouseResource:
         return cls(
             landing_dir=str(settings.landing_dir),
             warehouse_dir=str(settings.warehouse_dir),

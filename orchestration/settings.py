@@ -49,6 +49,11 @@ class Settings:
             )
         return self.pii_key.encode("utf-8")
 
+    def duckdb_config(self) -> dict[str, object]:
+        """DuckDB limits for the connections opened in Python (publish step): the same
+        TTHC_DUCKDB_THREADS / TTHC_DUCKDB_MEMORY_LIMIT as dbt's profile."""
+        return {"threads": self.duckdb_threads, "memory_limit": self.duckdb_memory_limit}
+
     def dbt_env(self) -> dict[str, str]:
         """Environment for dbt: profiles.yml reads the warehouse path and DuckDB limits."""
         return {

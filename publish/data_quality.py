@@ -9,6 +9,8 @@ paths and messages only, never a value from a row.
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -77,6 +79,10 @@ def load_rows(records: list[dict]) -> list[CheckRow]:
         if record.get("rejected"):
             rows.append(CheckRow(source, where, "rejected_file", "warn", False, None, record["rejected"]))
             continue
+        total_row = record.get("checks", {}).get("total_row")
+        if total_row is not None and not total_row.get("passed", True):
+            rows.append(CheckRow(source, where, "total_row_matches", "warn", False, None,
+                                 _short(total_row.get("details"))))  # fmt: skip
         read = record["rows_read"]
         blocking = bool(read) and record["rows_quarantined"] / read > QUARANTINE_BLOCKING_SHARE
         for reason, count in sorted(record.get("quarantine_reasons", {}).items()):
@@ -87,6 +93,11 @@ def load_rows(records: list[dict]) -> list[CheckRow]:
                 )
             )  # fmt: skip
     return rows
+
+
+def _short(details) -> str:
+    text = details if isinstance(details, str) else json.dumps(details, ensure_ascii=False)
+    return f"Tổng cộng differs from the sum of agency rows: {text}"[:1000]
 
 
 def landing_rows(rejections) -> list[CheckRow]:
@@ -124,7 +135,7 @@ def completeness_rows(records: list[dict]) -> list[CheckRow]:
                     rows.append(CheckRow("dvc_portal", f"dvc_portal/{month}", f"missing_month:{table}",
                                          "warn", False, None, f"no accepted {what} for {month}"))  # fmt: skip
     snapshots = sorted(date.fromisoformat(d) for d in accepted.get("vneid_counts", ()))
-    for before, after in zip(snapshots, snapshots[1:], strict=False):
+    for before, after in itertools.pairwise(snapshots):
         if (after - before).days > 7:
             rows.append(CheckRow("vneid", f"vneid/{before.isoformat()}..{after.isoformat()}",
                                  "missing_week", "warn", False, None,

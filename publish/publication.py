@@ -46,7 +46,9 @@ def new_version_name(published_at: datetime, run_id: str) -> str:
     return f"{published_at.strftime('%Y%m%dT%H%M%S')}_{run_id[:8]}"
 
 
-def write_marts(warehouse_db: Path, target: Path, marts: list[str]) -> dict[str, int]:
+def write_marts(
+    warehouse_db: Path, target: Path, marts: list[str], duckdb_config: dict | None = None
+) -> dict[str, int]:
     """Copy the marts from the working warehouse into a fresh DuckDB file and Parquet files.
 
     Rows are written in a fixed order (every column, ascending) so that the same marts give
@@ -55,7 +57,7 @@ def write_marts(warehouse_db: Path, target: Path, marts: list[str]) -> dict[str,
     target.mkdir(parents=True, exist_ok=True)
     (target / "parquet").mkdir(exist_ok=True)
     row_counts: dict[str, int] = {}
-    con = duckdb.connect(str(target / MARTS_DB))
+    con = duckdb.connect(str(target / MARTS_DB), config=dict(duckdb_config or {}))
     try:
         con.execute(f"attach '{_sql_path(warehouse_db)}' as wh (read_only)")
         con.execute(f"create schema {MARTS_SCHEMA}")
@@ -90,6 +92,7 @@ def publish(
     published_at: datetime,
     keep: int = 30,
     write_extra=None,
+    duckdb_config: dict | None = None,
 ) -> Publication:
     """Write a complete publication beside the current one, then switch the link to it.
 
@@ -110,7 +113,7 @@ def publish(
     folder.mkdir()
     (folder / _UNFINISHED).touch()
 
-    row_counts = write_marts(warehouse_db, folder, marts)
+    row_counts = write_marts(warehouse_db, folder, marts, duckdb_config)
     full_manifest = {
         "published_at": published_at.isoformat(),
         "run_id": run_id,

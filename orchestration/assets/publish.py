@@ -2,8 +2,8 @@
 
 
 import hashlib
-import time
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
+from ingest.landing import scan_landing
+from orchestration import timings
 from orchestration.assets.transform import MANIFEST_PATH, published_marts
 from orchestration.load_records import read_all_records
-from orchestration import timings
 from orchestration.resources import WarehouseResource
-from ingest.landing import scan_landing
 from publish import data_quality, gate
 from publish.publication import publish
 from publish.reports import write_dbt_docs, write_reports
@@ -38,7 +38,7 @@ def run_check_outcomes(context: dg.AssetExecutionContext) -> list[gate.CheckOutc
                 name=f"{key.asset_key.to_user_string()}:{key.name}",
                 passed=evaluation.passed,
                 blocking=evaluation.severity == dg.AssetCheckSeverity.ERROR,
-                details=str((evaluation.description or "")),
+                details=str(evaluation.description or ""),
                 failing_rows=_failed_row_count(evaluation.metadata),
             )
         )
@@ -50,9 +50,9 @@ def _failed_row_count(metadata) -> int | None:
     return int(value.value) if value is not None and value.value is not None else None
 
 
-def write_data_quality(warehouse_db, frame) -> None:
+def write_data_quality(warehouse_db, frame, duckdb_config: dict | None = None) -> None:
     """Store the run's data_quality rows beside the dbt marts, to be published with them."""
-    con = duckdb.connect(str(warehouse_db))
+    con = duckdb.connect(str(warehouse_db), config=dict(duckdb_config or {}))
     try:
         con.register("data_quality_rows", frame.to_arrow())
         con.execute("create or replace table marts.data_quality as select * from data_quality_rows")
@@ -67,10 +67,12 @@ def write_all_reports(folder: Path, manifest: dict, settings) -> None:
 
 
 def cached_dbt_docs(folder: Path, warehouse_dir: Path) -> None:
-    """dbt docs describe the project (models, columns, lineage), which changes with the code,
-    not with the nightly data: generate them once per project version (~15 s) and copy."""
+    """dbt docs describe the project (models, columns, types, lineage), which changes with the
+    code, not with the nightly data: generate them once per project version (~15 s) and copy.
+    The cache sits beside the project's manifest, so every warehouse built from the same
+    code shares it."""
     digest = hashlib.sha256(MANIFEST_PATH.read_bytes()).hexdigest()[:16]
-    cached = warehouse_dir / "dbt_docs_cache" / f"{digest}.html"
+    cached = MANIFEST_PATH.parent / "dbt_docs_cache" / f"{digest}.html"
     target = folder / "reports" / "dbt_docs" / "index.html"
     if not cached.exists():
         page = write_dbt_docs(folder, warehouse_dir)
@@ -137,6 +139,7 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             + data_quality.completeness_rows(records)
             + data_quality.landing_rows(landing_rejections),
         ),
+        settings.duckdb_config(),
     )
     manifest = {
         "data_through": data_through(settings.warehouse_db),
@@ -161,6 +164,7 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         published_at=checked_at,
         keep=warehouse.publications_kept,
         write_extra=lambda folder, full_manifest: write_all_reports(folder, full_manifest, settings),
+        duckdb_config=settings.duckdb_config(),
     )
     return dg.MaterializeResult(
         metadata={

@@ -8,6 +8,7 @@ unchanged since its last load is skipped, so re-running costs nothing and change
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +19,7 @@ from ingest.dossier_system import load_dossier_day
 from ingest.dvc_portal import load_report_766, load_synced_list
 from ingest.reference import load_reference
 from ingest.vneid import load_vneid_snapshot
-from orchestration import catch_up
+from orchestration import catch_up, timings
 from orchestration.assets.landing import (
     landing_dossier_system,
     landing_dvc_portal,
@@ -30,7 +31,6 @@ from orchestration.load_records import save_partition_record, save_reference_rec
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
-from orchestration import timings
 from orchestration.timings import timed
 
 # A read can fail for a passing reason (a network share that blinks, a file still being
@@ -116,7 +116,7 @@ def _partitioned_raw_asset(
         raw_layer.ensure_schema_files(settings.warehouse_dir)
         force = context.run.tags.get(FORCE_TAG) == "true"
         inventory = catch_up.scan(settings.landing_dir)
-        loaded, skipped = [], []
+        loaded, skipped, to_load = [], [], []
         delivered = catch_up.partition_keys(inventory, table)
         started = time.perf_counter()
         for key in context.partition_keys:
@@ -128,13 +128,20 @@ def _partitioned_raw_asset(
             if not force and not catch_up.is_stale(settings, inventory, table, key):
                 skipped.append(key)
                 continue
-            record = loader(settings, key).to_dict()
-            record["delivery_fingerprint"] = catch_up.delivery_fingerprint(inventory, table, key)
-            record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
-            if table == "dossier_versions":
-                record["pii_key_id"] = pii.key_id(settings.require_pii_key())
-            save_partition_record(settings.warehouse_dir, table, key, record)
-            loaded.append(record)
+            to_load.append(key)
+        # Partitions are independent files: load them on TTHC_DUCKDB_THREADS threads (polars
+        # releases the GIL; 2 threads load a year of days ~1.5x faster than one on 2 cores).
+        # Records are saved in partition order as each load ends.
+        with ThreadPoolExecutor(max_workers=max(1, settings.duckdb_threads)) as pool:
+            results = pool.map(lambda k: (k, loader(settings, k)), to_load)
+            for key, result in results:
+                record = result.to_dict()
+                record["delivery_fingerprint"] = catch_up.delivery_fingerprint(inventory, table, key)
+                record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
+                if table == "dossier_versions":
+                    record["pii_key_id"] = pii.key_id(settings.require_pii_key())
+                save_partition_record(settings.warehouse_dir, table, key, record)
+                loaded.append(record)
         timings.record(settings.warehouse_dir, "ingest", time.perf_counter() - started, context.run_id,
                        table=table, partitions=len(loaded))  # fmt: skip
         context.log.info(f"{table}: loaded {len(loaded)} partition(s), {len(skipped)} unchanged")

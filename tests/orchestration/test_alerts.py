@@ -14,7 +14,7 @@ from orchestration.alerts import alert_on_failure
 class Recorder(BaseHTTPRequestHandler):
     received: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         Recorder.received.append(json.loads(self.rfile.read(length)))
         self.send_response(204)

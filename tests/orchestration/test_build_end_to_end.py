@@ -73,7 +73,7 @@ def test_province_row_sums_the_agency_rows(built):
 
 
 def test_runs_are_recorded_in_the_dagster_instance(built):
-    root, env, _ = built
+    _root, env, _ = built
     import os
 
     os.environ["DAGSTER_HOME"] = env["DAGSTER_HOME"]

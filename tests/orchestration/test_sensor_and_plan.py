@@ -114,7 +114,7 @@ def test_plan_reloads_only_the_redelivered_day(zone):
     (zone / "dossier_system" / "2024-04-01" / "hoso_20240401.jsonl").write_text('{"a": 1}\n')
     known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
     plan = make_plan(settings, scan_landing(zone), known)
-    days = [r for r in plan.runs if r.job_name == "load_dossier_days"][0]
+    days = next(r for r in plan.runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01",)
 
 
@@ -127,5 +127,5 @@ def test_unknown_codes_get_a_second_chance_when_the_reference_changes(zone):
                 if r.job_name == "load_dossier_days"]  # fmt: skip
     (zone / "reference" / "tthc.csv").write_text("ma_tthc\n1.000001\n1.000002\n")
     plan = make_plan(settings, scan_landing(zone), known)
-    days = [r for r in plan.runs if r.job_name == "load_dossier_days"][0]
+    days = next(r for r in plan.runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01",)

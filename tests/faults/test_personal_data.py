@@ -1,0 +1,175 @@
+"""Personal data stays in the landing zone and the quarantine: nothing published, no report,
+no log and no Dagster event carries an applicant's name, citizen ID, phone or e-mail, nor
+the PII key; applicant_key follows TTHC_PII_KEY (operations.md, "Guarantees")."""
+
+from __future__ import annotations
+
+import gzip
+import hmac
+import json
+import zipfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from tests.conftest import build_env, run_tthc
+from tests.faults.conftest import dagster_runs
+
+PII_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email")
+
+
+def landing_pii(landing: Path) -> set[str]:
+    values: set[str] = set()
+    for path in sorted((landing / "dossier_system").rglob("hoso_*.jsonl*")):
+        try:
+            data = gzip.open(path).read() if path.name.endswith(".gz") else path.read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError):
+            continue  # rejected files (truncated gzip, not UTF-8): read below as bytes
+        for line in text.splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            for field in PII_FIELDS:
+                value = row.get(field) if isinstance(row, dict) else None
+                if isinstance(value, str) and len(value) >= 6:
+                    values.add(value)
+    return values
+
+
+def published_texts(publish_dir: Path) -> dict[str, str]:
+    """Every text a BI user can get from the publication, by where it came from."""
+    folder = publish_dir.resolve()
+    texts: dict[str, str] = {}
+    con = duckdb.connect(str(folder / "tthc_marts.duckdb"), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where data_type = 'VARCHAR'"
+        ).fetchall()
+        for schema, table, column in columns:
+            values = con.execute(f'select distinct "{column}" from {schema}.{table}').fetchall()
+            texts[f"duckdb:{table}.{column}"] = "\n".join(str(v[0]) for v in values)
+    finally:
+        con.close()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix == ".duckdb":
+            continue
+        rel = str(path.relative_to(folder))
+        if path.suffix == ".parquet":
+            frame = pl.read_parquet(path)
+            texts[rel] = "\n".join(
+                "\n".join(str(v) for v in frame[c].unique().to_list()) for c in frame.columns
+            )
+        elif path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                texts[rel] = "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        else:
+            texts[rel] = path.read_bytes().decode("utf-8", "replace")
+    return texts
+
+
+def find_leaks(texts: dict[str, str], secrets: set[str]) -> list[tuple[str, str]]:
+    leaks = []
+    for where, text in texts.items():
+        for secret in secrets:
+            if secret in text:
+                leaks.append((where, secret))
+    return leaks
+
+
+def test_no_personal_value_is_published_logged_or_in_dagster_events(fault_build):
+    root, env = fault_build["root"], fault_build["env"]
+    pii = landing_pii(root / "landing")
+    assert len(pii) > 3000  # names, IDs, phones, e-mails of ~3,000 dossiers
+    secrets = pii | {env["TTHC_PII_KEY"]}
+
+    texts = published_texts(root / "published")
+    assert any(k.endswith("dashboard.html") for k in texts) and any(k.endswith(".xlsx") for k in texts)
+    assert any(k.endswith(".csv") for k in texts) and "publication.json" in texts
+    assert len([k for k in texts if k.startswith("duckdb:")]) > 20
+
+    # logs: the builds' stdout/stderr and the log files of the warehouse
+    for name, result in (("held", fault_build["held"]), ("published", fault_build["published"])):
+        texts[f"{name}:stdout"] = result.stdout
+        texts[f"{name}:stderr"] = result.stderr
+    logs = sorted((root / "warehouse" / "logs").rglob("*"))
+    logs += [root / "warehouse" / "dbt_target" / "dbt.log"]
+    for path in logs:
+        if path.is_file():
+            texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+    assert any("build_" in k for k in texts)
+
+    # the Dagster event log of every run of the builds (metadata, check results, messages)
+    runs = dagster_runs(env)
+    assert len(runs) >= 6
+    for run, events in runs:
+        texts[f"run:{run.run_id}:tags"] = json.dumps(run.tags, default=str)
+        texts[f"run:{run.run_id}:events"] = "\n".join(repr(e) for e in events)
+    assert sum(len(events) for _, events in runs) > 100
+
+    assert find_leaks(texts, secrets) == []
+
+    # and the quarantine (restricted zone) does keep them: the scan would have found them
+    held = pl.concat(
+        [pl.read_parquet(p) for p in (root / "warehouse" / "quarantine" / "dossier_versions").glob("*.parquet")],
+        how="diagonal_relaxed",
+    )
+    assert find_leaks({"quarantine": "\n".join(held["raw_text"].to_list())}, pii)
+
+
+def applicant_keys(publish_dir: Path) -> dict[str, str | None]:
+    con = duckdb.connect(str(publish_dir / "tthc_marts.duckdb"), read_only=True)
+    try:
+        return dict(con.execute("select dossier_code, applicant_key from marts.dossiers").fetchall())
+    finally:
+        con.close()
+
+
+def citizen_ids(landing: Path) -> dict[str, str]:
+    """dossier code -> citizen ID of its latest version (the files are in day order)."""
+    ids = {}
+    for path in sorted((landing / "dossier_system").rglob("hoso_*.jsonl*")):
+        data = gzip.open(path).read() if path.name.endswith(".gz") else path.read_bytes()
+        for line in data.decode("utf-8").splitlines():
+            row = json.loads(line)
+            ids[row["MaHoSo"]] = row.get("SoGiayToChuHoSo")
+    return ids
+
+
+def test_applicant_key_follows_the_pii_key(clean_build, tmp_path):
+    root, env, _ = clean_build
+    first = applicant_keys(root / "published")
+    ids = citizen_ids(root / "landing")
+    # key 1: applicant_key = HMAC-SHA256(key, citizen ID)
+    for code, key in first.items():
+        expected = hmac.digest(env["TTHC_PII_KEY"].encode(), ids[code].encode(), "sha256").hex() if ids[code] else None
+        assert key == expected, code
+
+    # the same landing zone built with another key: same dossiers, every key different
+    import shutil
+
+    shutil.copytree(root / "landing", tmp_path / "landing")
+    other = build_env(tmp_path, pii_key="another-key-5d1e")
+    assert run_tthc(["build"], other).returncode == 0
+    second = applicant_keys(tmp_path / "published")
+    assert set(second) == set(first)
+    with_id = [c for c in first if first[c] is not None]
+    assert len(with_id) > 1500
+    assert all(second[c] != first[c] for c in with_id)
+    # the same citizen keeps one key within a build (joins still work)
+    by_citizen = {}
+    for code in with_id:
+        by_citizen.setdefault(ids[code], set()).add(second[code])
+    assert all(len(keys) == 1 for keys in by_citizen.values())
+
+    # key rotation in place: the warehouse built with key 2 rebuilt with key 1 reloads every
+    # day (no mix of two keys) and gives the applicant keys of key 1 again
+    back = build_env(tmp_path, pii_key=env["TTHC_PII_KEY"])
+    result = run_tthc(["build"], back)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert applicant_keys(tmp_path / "published") == first
+    for name in ("another-key-5d1e", env["TTHC_PII_KEY"]):
+        assert name not in result.stdout + result.stderr
