@@ -2,11 +2,16 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | sha256sum | cut -c1-12)
+SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat uv.lock pyproject.toml | sha256sum | cut -c1-12)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install system-deps demo test ui bench lint clean
+.PHONY: install install-spark system-deps demo test ui bench lint clean
 
 install: $(STAMP)
+
+# The same environment plus the `spark` dependency group (pyspark, dbt-spark[session]): the
+# second dbt target (TTHC_ENGINE=spark, docs/spark.md). `make test` uses it; the demo does not.
+install-spark: $(SPARK_STAMP)
 
 # uv installs the exact versions of uv.lock (pip's resolver backtracks for many minutes on
 # this stack without pins). uv itself is pinned in the lock's dev group.
@@ -17,17 +22,28 @@ $(STAMP): pyproject.toml uv.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+$(SPARK_STAMP): pyproject.toml uv.lock
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || { $(VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(VENV)/bin/python -m ensurepip --default-pip >/dev/null; $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.8; }
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --quiet --group spark
+	rm -f $(VENV)/.installed-*
+	touch $@
+
 # System packages of the tests, from Debian's registry: Chromium for the browser tests
-# (dashboard, Dagster UI). Installed only where missing; needs root (CI runs as root).
+# (dashboard, Dagster UI), a Java 17 runtime for pyspark (tests/spark). Installed only where
+# missing; needs root (CI runs as root).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's openjdk-17-jre-headless for pyspark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 demo: install
 	$(VENV)/bin/tthc demo
 
-test: install system-deps
+test: install-spark system-deps
 	$(VENV)/bin/python -m pytest -q
 
 ui: install

@@ -409,22 +409,26 @@ def main(argv=None) -> int:
     results = []
     for size in sizes:
         results.append(bench_size(size, args.threads, args.memory_limit))
-    text = table(results)
-    print(text)
-    if not args.no_write:
-        header = (
-            "# Benchmark results\n\n"
-            f"Measured {dt.date.today().isoformat()} on {machine()}; "
-            f"DuckDB threads {args.threads}, memory limit {args.memory_limit}. "
-            "`make bench` (benchmarks/run.py) regenerates this table.\n\n"
-        )
-        out = ROOT / "benchmarks" / "results.md"
-        notes_marker = "<!-- notes -->"
-        notes = ""
-        if out.exists() and notes_marker in out.read_text():
-            notes = out.read_text().split(notes_marker, 1)[1]
-        out.write_text(header + text + "\n" + notes_marker + notes)
+        text = table(results)
+        print(text, flush=True)
+        if not args.no_write:
+            write_results(text, args)
     return 0
+
+
+def write_results(text: str, args) -> None:
+    header = (
+        "# Benchmark results\n\n"
+        f"Measured {dt.date.today().isoformat()} on {machine()}; "
+        f"DuckDB threads {args.threads}, memory limit {args.memory_limit}. "
+        "`make bench` (benchmarks/run.py) regenerates this table.\n\n"
+    )
+    out = ROOT / "benchmarks" / "results.md"
+    notes_marker = "<!-- notes -->"
+    notes = ""
+    if out.exists() and notes_marker in out.read_text():
+        notes = out.read_text().split(notes_marker, 1)[1]
+    out.write_text(header + text + "\n" + notes_marker + notes)
 
 
 if __name__ == "__main__":

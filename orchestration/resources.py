@@ -28,6 +28,7 @@ class WarehouseResource(dg.ConfigurableResource):
     duckdb_memory_limit: str = "4GB"
     publications_kept: int = 30
     alert_webhook_url: str | None = None
+    engine: str = "duckdb"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -41,6 +42,7 @@ class WarehouseResource(dg.ConfigurableResource):
             duckdb_memory_limit=settings.duckdb_memory_limit,
             publications_kept=settings.publications_kept,
             alert_webhook_url=settings.alert_webhook_url,
+            engine=settings.engine,
         )
 
     @property
@@ -55,6 +57,7 @@ class WarehouseResource(dg.ConfigurableResource):
             duckdb_memory_limit=self.duckdb_memory_limit,
             publications_kept=self.publications_kept,
             alert_webhook_url=self.alert_webhook_url,
+            engine=self.engine,
         )
 
 
@@ -87,5 +90,6 @@ def build_resources(settings: Settings) -> dict:
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=dbt_executable(),
+            target=settings.engine,  # TTHC_ENGINE: duckdb or spark (profiles.yml)
         ),
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+ENGINES = ("duckdb", "spark")  # dbt targets of dbt_project/profiles.yml (docs/spark.md)
 
 
 class MissingPiiKey(RuntimeError):
@@ -29,11 +30,22 @@ class Settings:
     duckdb_memory_limit: str
     publications_kept: int
     alert_webhook_url: str | None
+    engine: str = "duckdb"
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"TTHC_ENGINE must be one of {', '.join(ENGINES)}, not {self.engine!r}")
 
     @property
     def warehouse_db(self) -> Path:
         """The working DuckDB file that dbt builds (never read by BI)."""
         return self.warehouse_dir / "tthc.duckdb"
+
+    @property
+    def spark_warehouse_dir(self) -> Path:
+        """Where the spark target writes its tables, as Parquet folders
+        ``<schema>.db/<table>/`` (profiles.yml's spark.sql.warehouse.dir)."""
+        return self.warehouse_dir / "spark-warehouse"
 
     @property
     def dbt_target_dir(self) -> Path:
@@ -55,8 +67,10 @@ class Settings:
         return {"threads": self.duckdb_threads, "memory_limit": self.duckdb_memory_limit}
 
     def dbt_env(self) -> dict[str, str]:
-        """Environment for dbt: profiles.yml reads the warehouse path and DuckDB limits."""
+        """Environment for dbt: profiles.yml reads the engine (its target), the warehouse path
+        and DuckDB limits."""
         return {
+            "TTHC_ENGINE": self.engine,
             "TTHC_WAREHOUSE_DIR": str(self.warehouse_dir),
             "TTHC_DUCKDB_THREADS": str(self.duckdb_threads),
             "TTHC_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
@@ -87,4 +101,5 @@ def load_settings() -> Settings:
         duckdb_memory_limit=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "4GB"),
         publications_kept=int(os.environ.get("TTHC_PUBLICATIONS_KEPT", "30")),
         alert_webhook_url=os.environ.get("TTHC_ALERT_WEBHOOK_URL") or None,
+        engine=(os.environ.get("TTHC_ENGINE") or "duckdb").strip().lower(),
     )

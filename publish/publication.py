@@ -82,6 +82,40 @@ def write_marts(
     return row_counts
 
 
+def import_spark_tables(
+    spark_warehouse_dir: Path,
+    warehouse_db: Path,
+    tables: dict[str, list[str]],
+    duckdb_config: dict | None = None,
+) -> None:
+    """Copy tables that dbt built on Spark into the working DuckDB file (TTHC_ENGINE=spark).
+
+    The spark target writes each table as a Parquet folder
+    ``<spark_warehouse_dir>/<schema>.db/<table>/``; ``tables`` maps a schema to its table
+    names. Each becomes ``<schema>.<table>`` of ``warehouse_db``, replacing what was there,
+    so that the rest of the publish step (data_quality, write_marts) reads the same working
+    DuckDB on both engines. Spark's TIMESTAMP_NTZ columns read back as DuckDB TIMESTAMP,
+    local time without a zone, as the DuckDB build writes them.
+    """
+    con = duckdb.connect(str(warehouse_db), config=dict(duckdb_config or {}))
+    try:
+        for schema, names in tables.items():
+            _check_identifier(schema)
+            con.execute(f"create schema if not exists {schema}")
+            for name in names:
+                _check_identifier(name)
+                folder = Path(spark_warehouse_dir) / f"{schema}.db" / name
+                if not folder.is_dir():
+                    raise FileNotFoundError(f"no Spark table {schema}.{name} at {folder}")
+                con.execute(
+                    f"create or replace table {schema}.{name} as select * from "
+                    f"read_parquet('{_sql_path(folder)}/*.parquet')"
+                )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
 def publish(
     *,
     warehouse_db: Path,

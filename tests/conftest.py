@@ -16,6 +16,18 @@ SAMPLES = PROJECT_ROOT.parent / "shared" / "spec" / "samples" / "landing"
 TTHC = str(Path(sys.executable).parent / "tthc")
 
 
+# Tests that share a built warehouse run on the same pytest-xdist worker (make test runs
+# two workers with --dist loadgroup), so each shared build is made once.
+SHARED_BUILDS = ("sample_build", "fault_build", "clean_build")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        shared = [name for name in SHARED_BUILDS if name in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
 def copy_samples(target: Path) -> Path:
     """A writable copy of the spec's sample landing zone (the original is read-only)."""
     if not SAMPLES.is_dir():

@@ -22,8 +22,13 @@
 {%- endmacro %}
 
 {% macro default__unnest_with_position(list_column, element_alias, position_alias) -%}
-    {#- Spark: posexplode is 0-based; the caller adds 1 through position_offset. -#}
-    posexplode({{ list_column }}) as ({{ position_alias }}, {{ element_alias }})
+    {#- Spark: posexplode is 0-based, so the 1-based position comes from transform's index
+        (also 0-based) + 1, as a bigint like DuckDB's generate_subscripts. inline of an empty
+        or null array gives no row. -#}
+    inline(transform({{ list_column }}, (tthc_element, tthc_index) -> named_struct(
+        '{{ position_alias }}', cast(tthc_index + 1 as bigint),
+        '{{ element_alias }}', tthc_element
+    ))) as ({{ position_alias }}, {{ element_alias }})
 {%- endmacro %}
 
 {% macro duckdb__unnest_with_position(list_column, element_alias, position_alias) -%}
@@ -37,7 +42,7 @@
 {%- endmacro %}
 
 {% macro default__add_days(date_expr, days_expr) -%}
-    date_add({{ date_expr }}, {{ days_expr }})
+    date_add({{ date_expr }}, cast({{ days_expr }} as int))
 {%- endmacro %}
 
 {% macro duckdb__add_days(date_expr, days_expr) -%}
@@ -68,4 +73,18 @@
 
 {% macro duckdb__iso_day_of_week(date_expr) -%}
     isodow({{ date_expr }})
+{%- endmacro %}
+
+{#- 31 December of the year of a date, as a date. (dbt-spark's dateadd, through
+    to_unix_timestamp, gave a different day under TIMESTAMP_NTZ: publication_timeliness.) -#}
+{% macro last_day_of_year(date_expr) -%}
+    {{ return(adapter.dispatch('last_day_of_year', 'tthc')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__last_day_of_year(date_expr) -%}
+    make_date(year({{ date_expr }}), 12, 31)
+{%- endmacro %}
+
+{% macro duckdb__last_day_of_year(date_expr) -%}
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year', date_expr))) }} as date)
 {%- endmacro %}

@@ -2,6 +2,7 @@
 
 
 import hashlib
+import os
 import shutil
 import time
 from datetime import datetime
@@ -17,7 +18,7 @@ from orchestration.assets.transform import MANIFEST_PATH, published_marts
 from orchestration.load_records import read_all_records
 from orchestration.resources import WarehouseResource
 from publish import data_quality, gate
-from publish.publication import publish
+from publish.publication import import_spark_tables, publish
 from publish.reports import write_dbt_docs, write_reports
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -62,7 +63,7 @@ def write_data_quality(warehouse_db, frame, duckdb_config: dict | None = None) -
 
 def write_all_reports(folder: Path, manifest: dict, settings) -> None:
     """Dashboard, Biểu 06 workbooks, dossier lists, and the dbt docs of this project version."""
-    write_reports(folder, manifest)
+    write_reports(folder, manifest, cache_dir=settings.warehouse_dir / "reports_cache" / "bieu_06")
     cached_dbt_docs(folder, settings.warehouse_dir)
 
 
@@ -77,7 +78,9 @@ def cached_dbt_docs(folder: Path, warehouse_dir: Path) -> None:
     if not cached.exists():
         page = write_dbt_docs(folder, warehouse_dir)
         cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(page, cached)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        shutil.copyfile(page, partial)
+        os.replace(partial, cached)  # another build may read the cache meanwhile
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
 
@@ -127,6 +130,15 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             + "\n- ".join(verdict.errors),
             metadata={"failed_checks": dg.MetadataValue.json(verdict.errors)},
             allow_retries=False,
+        )
+    if settings.engine == "spark":
+        # dbt built the marts on Spark (Parquet under spark-warehouse/): bring them, and the
+        # calendar that data_through reads, into the working DuckDB that the rest reads
+        import_spark_tables(
+            settings.spark_warehouse_dir,
+            settings.warehouse_db,
+            {"marts": MARTS, "intermediate": ["int_calendar__periods"]},
+            settings.duckdb_config(),
         )
     checked_at = datetime.now(VIETNAM).replace(microsecond=0)
     write_data_quality(

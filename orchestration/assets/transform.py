@@ -1,6 +1,7 @@
 """dbt models as Dagster assets: staging, intermediate and marts (dbt_project/)."""
 
 
+import fcntl
 import json
 import os
 import subprocess
@@ -42,12 +43,19 @@ def ensure_manifest() -> Path:
     )
     if manifest.exists() and manifest.stat().st_mtime >= newest_source:
         return manifest
-    env = {**os.environ, "TTHC_WAREHOUSE_DIR": os.environ.get("TTHC_WAREHOUSE_DIR", "/tmp")}
-    subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(MANIFEST_TARGET)],
-        check=True, env=env, cwd=DBT_PROJECT_DIR,
-    )  # fmt: skip
+    MANIFEST_TARGET.mkdir(parents=True, exist_ok=True)
+    # several processes may load the definitions at once (the UI, a build, parallel tests):
+    # one parses, the others wait and then find the manifest fresh
+    with open(MANIFEST_TARGET / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if manifest.exists() and manifest.stat().st_mtime >= newest_source:
+            return manifest
+        env = {**os.environ, "TTHC_WAREHOUSE_DIR": os.environ.get("TTHC_WAREHOUSE_DIR", "/tmp")}
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(MANIFEST_TARGET)],
+            check=True, env=env, cwd=DBT_PROJECT_DIR,
+        )  # fmt: skip
     return manifest
 
 

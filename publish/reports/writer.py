@@ -18,11 +18,14 @@ REPORTS_DIR = "reports"
 DASHBOARD = "dashboard.html"
 
 
-def write_reports(folder: Path, manifest: dict | None = None) -> list[Path]:
+def write_reports(
+    folder: Path, manifest: dict | None = None, cache_dir: Path | None = None
+) -> list[Path]:
     """Write dashboard.html, bieu_06_<period>.xlsx and the two dossier CSVs; return their paths.
 
     ``manifest`` is the publication's manifest (the publish step passes it, since
     publication.json is written after the reports); without it, publication.json is read.
+    ``cache_dir`` keeps the Biểu 06 workbooks between publications (write_bieu_06_workbooks).
     """
     folder = Path(folder)
     manifest = read_manifest(folder, manifest)
@@ -40,5 +43,5 @@ def write_reports(folder: Path, manifest: dict | None = None) -> list[Path]:
         dashboard = reports / DASHBOARD
         dashboard.write_text(page, encoding="utf-8")
         written.insert(0, dashboard)
-        written += write_bieu_06_workbooks(marts, reports)
+        written += write_bieu_06_workbooks(marts, reports, cache_dir)
     return written

@@ -22,7 +22,7 @@ assert key in instance.get_dynamic_partitions("dossier_days")
 load = defs.resolve_job_def("load_dossier_days").execute_in_process(
     instance=instance, partition_key=key, tags={FORCE_TAG: "true"}, raise_on_error=False)
 marts = defs.resolve_job_def("build_marts").execute_in_process(instance=instance, raise_on_error=False)
-loaded = [m.asset_materialization.metadata["partitions_loaded"].value
+loaded = [m.step_materialization_data.materialization.metadata["partitions_loaded"].value
           for m in load.get_asset_materialization_events()]
 print(load.success, marts.success, loaded)
 """

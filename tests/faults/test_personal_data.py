@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hmac
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -71,12 +72,27 @@ def published_texts(publish_dir: Path) -> dict[str, str]:
     return texts
 
 
+TOKEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\w+")
+
+
 def find_leaks(texts: dict[str, str], secrets: set[str]) -> list[tuple[str, str]]:
+    """Where a personal value appears as whole words (a name, an ID, a phone, an e-mail).
+
+    Linear in the text: the texts are cut into words once, and each secret of n words is
+    looked up among the text's n-word sequences. A substring test of every secret against
+    every text took minutes, and flagged digits inside a hex hash as a citizen ID.
+    """
+    by_words: dict[int, set[str]] = {}
+    for secret in secrets:
+        words = tuple(TOKEN.findall(secret))
+        if words:
+            by_words.setdefault(len(words), set()).add(" ".join(words))
     leaks = []
     for where, text in texts.items():
-        for secret in secrets:
-            if secret in text:
-                leaks.append((where, secret))
+        tokens = TOKEN.findall(text)
+        for n, wanted in by_words.items():
+            grams = {" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+            leaks.extend((where, secret) for secret in sorted(wanted & grams))
     return leaks
 
 

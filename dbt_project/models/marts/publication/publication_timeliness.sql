@@ -22,7 +22,7 @@ compute_deadlines as (
         cast(extract(year from procedure_publications.provincial_decision_date) as integer) as decision_year,
         procedure_publications.provincial_decision_date,
         procedure_publications.made_public_date,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year', 'procedure_publications.provincial_decision_date'))) }} as date) as year_end_date,
+        {{ last_day_of_year('procedure_publications.provincial_decision_date') }} as year_end_date,
         publication_due_day.calendar_date as publication_due_date,
         made_public_due_day.calendar_date as made_public_due_date
     from procedure_publications
