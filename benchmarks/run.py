@@ -116,7 +116,7 @@ def generate(size: str) -> Path:
 
 
 def last_day(full: Path) -> str:
-    return sorted(p.name for p in (full / "dossier_system").iterdir() if p.is_dir())[-1]
+    return max(p.name for p in (full / "dossier_system").iterdir() if p.is_dir())
 
 
 def link_tree(src: Path, dst: Path) -> None:

@@ -10,12 +10,22 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sys
 import uuid
 
 import polars as pl
 
 from expectations.suites import DERIVED, NESTED, SUITES
 
+
+def _keep_pyspark_from_exiting() -> None:
+    """GX imports pyspark when it is installed (the spark dependency group), and pyspark's
+    `sql.connect` calls sys.exit(0) at import when the main module has neither __spec__ nor
+    __file__ (it takes that for a doctest run): any `python -c` process that validates a
+    batch would end silently with status 0. Give such a main module a __file__ first."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
+        main.__file__ = "<command>"
 
 def _class_name(type_: str) -> str:
     # expect_column_pair_values_a_to_be_greater_than_b -> ExpectColumnPairValuesAToBeGreaterThanB
@@ -28,6 +38,7 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
         raise ValueError(f"no expectation suite for {table!r}")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    _keep_pyspark_from_exiting()
     import great_expectations as gx  # heavy: only when a batch is validated
     import great_expectations.expectations as gxe
 
@@ -96,6 +107,7 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
 @functools.cache
 def _context():
     """One ephemeral GX context per process (creating one costs ~0.1 s per batch)."""
+    _keep_pyspark_from_exiting()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -105,6 +117,7 @@ def _context():
 
 
 BATCH_COLUMN = "_gx_batch"
+UNION_ROWS = 400_000  # rows validated at once: ~0.5 GB of pandas for dossier versions
 
 
 def _per_batch_item(item: dict) -> dict | None:
@@ -136,6 +149,20 @@ def validate_batches(table: str, frames: dict[str, pl.DataFrame]) -> dict[str, d
     """
     if len(frames) <= 1 or table not in SUITES:
         return {key: validate_batch(table, frame) for key, frame in frames.items()}
+    if sum(frame.height for frame in frames.values()) > UNION_ROWS:
+        # bounded memory (GX validates a pandas copy): groups of ~UNION_ROWS rows
+        out: dict[str, dict] = {}
+        group: dict[str, pl.DataFrame] = {}
+        for key, frame in frames.items():
+            group[key] = frame
+            if sum(f.height for f in group.values()) >= UNION_ROWS:
+                out.update(validate_batches(table, group) if len(group) > 1 else
+                           {k: validate_batch(table, f) for k, f in group.items()})  # fmt: skip
+                group = {}
+        if group:
+            out.update(validate_batches(table, group) if len(group) > 1 else
+                       {k: validate_batch(table, f) for k, f in group.items()})  # fmt: skip
+        return out
     ordered = _ordered_columns(table)
     items = SUITES[table]
     try:
@@ -186,6 +213,7 @@ def _run_suite(table: str, frame: pl.DataFrame, suite_items: list[dict]) -> dict
     """GX on ``frame`` with ``suite_items`` (derived columns added, nested ones dropped)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    _keep_pyspark_from_exiting()
     import great_expectations as gx
     import great_expectations.expectations as gxe
 

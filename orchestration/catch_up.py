@@ -79,13 +79,18 @@ def is_stale(settings: Settings, inventory: LandingInventory, table: str, key: s
         return True
     if record.get("delivery_fingerprint") != delivery_fingerprint(inventory, table, key):
         return True
-    if not record.get("rejected") and record.get("rows_loaded", 0) >= 0:
-        if not raw_layer.partition_path(settings.warehouse_dir, table, key).exists():
-            return True
-    if table == "dossier_versions" and settings.pii_key and not record.get("rejected"):
-        # applicant_key depends on TTHC_PII_KEY: a new key reloads every day (never a mix)
-        if record.get("pii_key_id") != pii.key_id(settings.pii_key.encode("utf-8")):
-            return True
+    if not record.get("rejected") and not raw_layer.partition_path(
+        settings.warehouse_dir, table, key
+    ).exists():
+        return True
+    # applicant_key depends on TTHC_PII_KEY: a new key reloads every day (never a mix)
+    if (
+        table == "dossier_versions"
+        and settings.pii_key
+        and not record.get("rejected")
+        and record.get("pii_key_id") != pii.key_id(settings.pii_key.encode("utf-8"))
+    ):
+        return True
     reasons = record.get("quarantine_reasons", {})
     if any(r in reasons for r in REFERENCE_DEPENDENT_REASONS):
         return record.get("reference_fingerprint") != reference_fingerprint(inventory)

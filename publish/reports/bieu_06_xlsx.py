@@ -282,7 +282,7 @@ def write_lines(sheet: Worksheet, lines: list[tuple]) -> None:
 # style object on a cell hashes it to find its index (~50 us, and a year of workbooks sets
 # ~2M styles). The first cell styled per key records its indices; later cells copy them.
 # The saved file is the same as with setting the objects one by one.
-_STYLE_PROTOTYPES: "weakref.WeakKeyDictionary[Workbook, dict]" = weakref.WeakKeyDictionary()
+_STYLE_PROTOTYPES: weakref.WeakKeyDictionary[Workbook, dict] = weakref.WeakKeyDictionary()
 
 
 def _set_style(cell, key: tuple, **styles) -> None:

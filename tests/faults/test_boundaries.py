@@ -21,7 +21,7 @@ CRAFTED = ["..", ".", "2024-01-01/../../x", "../2024-01-01", "2024-01-01\0", "20
 
 def test_ui_and_servers_bind_to_localhost_only():
     makefile = (PROJECT_ROOT / "Makefile").read_text()
-    ui = re.search(r"^ui:.*?\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    ui = re.search(r"^ui:.*?\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1)
     assert "dagster dev" in ui and "-h 127.0.0.1" in ui
     # no server anywhere in the code binds to all interfaces
     for path in PROJECT_ROOT.glob("**/*.py"):

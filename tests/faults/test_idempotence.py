@@ -74,12 +74,16 @@ def test_build_twice_gives_identical_marts_and_readers_see_whole_publications(cl
     assert reads[0]["version"] == before
 
 
-def test_rematerializing_one_partition_gives_identical_marts(clean_build):
+def test_rematerializing_one_partition_gives_identical_marts(clean_build, tmp_path):
     root, env, digests = clean_build
     record_path = root / "warehouse" / "loads" / "dossier_versions" / "2024-04-03.json"
     loaded_before = json.loads(record_path.read_text())
+    # a script file, not `python -c`: with pyspark installed (the spark group), GX's import of
+    # pyspark.sql.connect exits a `-c` process with status 0, taking it for a doctest run
+    script = tmp_path / "force_one_partition.py"
+    script.write_text(FORCE_ONE_PARTITION, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", FORCE_ONE_PARTITION, "2024-04-03"],
+        [sys.executable, str(script), "2024-04-03"],
         env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]

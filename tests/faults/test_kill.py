@@ -3,6 +3,10 @@ completes it, and its marts equal those of an uninterrupted build of the same la
 
 `tthc build` runs in its own process group and is killed with SIGKILL (dbt child included)
 during ingest, during dbt and during the publish step.
+
+It also proves the incremental guarantee (operations.md, issue 8): the warehouse is first
+built on the first week, the second week is added, and after the interrupted runs the
+increment gives marts identical to a full build of the two weeks from an empty warehouse.
 """
 
 from __future__ import annotations

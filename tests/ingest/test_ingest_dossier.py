@@ -281,3 +281,24 @@ def test_no_personal_value_reaches_the_raw_layer(landing, warehouse):
         for value in personal:
             assert value not in text, f"a personal value found in {path}"
     assert "ChuHoSo" not in pl.read_parquet(partition_path(warehouse, TABLE, DAY)).columns
+
+
+def test_applicant_key_follows_the_pii_key(landing, warehouse):
+    """applicant_key = HMAC-SHA256(TTHC_PII_KEY, citizen ID): the same citizen keeps one key
+    under one key (joins work), and every key changes when TTHC_PII_KEY changes."""
+    write_day(landing, DAY, [
+        dossier_line(),
+        dossier_line(MaHoSo="000.00.11.H04-240401-0002"),  # the same citizen again
+        dossier_line(MaHoSo="000.00.11.H04-240401-0003", SoGiayToChuHoSo="024199900002"),
+    ])  # fmt: skip
+    keys = {}
+    for name, key in (("first", PII_KEY), ("second", b"another-key-5d1e")):
+        load_dossier_day(landing, warehouse, DAY, key)
+        keys[name] = pl.read_parquet(partition_path(warehouse, TABLE, DAY)).get_column(
+            "applicant_key"
+        ).to_list()
+    first, second = keys["first"], keys["second"]
+    assert first[0] == first[1] != first[2]
+    assert second[0] == second[1] != second[2]
+    assert set(first).isdisjoint(second)
+    assert second[2] == applicant_key("024199900002", b"another-key-5d1e")

@@ -35,7 +35,7 @@ def tick(cursor=None):
         return result, context.cursor
 
 
-def mark_loaded(landing, day, reasons=None):
+def mark_loaded(landing, day, reasons=None, pii_key_id=None):
     """Write the load record that a successful load of the day's file leaves behind."""
     settings = load_settings()
     inventory = scan_landing(landing)
@@ -49,6 +49,7 @@ def mark_loaded(landing, day, reasons=None):
         "quarantine_reasons": reasons or {}, "rejected": None,
         "delivery_fingerprint": delivery_fingerprint(inventory, "dossier_versions", day),
         "reference_fingerprint": reference_fingerprint(inventory),
+        "pii_key_id": pii_key_id,
     })  # fmt: skip
 
 
@@ -129,3 +130,21 @@ def test_unknown_codes_get_a_second_chance_when_the_reference_changes(zone):
     plan = make_plan(settings, scan_landing(zone), known)
     days = next(r for r in plan.runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01",)
+
+
+def test_a_new_pii_key_reloads_every_day(zone, monkeypatch):
+    """The raw layer never mixes applicant keys of two keys: after a key change every loaded
+    day is stale, not only the days that arrive later."""
+    from ingest.pii import key_id
+
+    monkeypatch.setenv("TTHC_PII_KEY", "first-key")
+    for day in ("2024-04-01", "2024-04-02"):
+        mark_loaded(zone, day, pii_key_id=key_id(b"first-key"))
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    runs = make_plan(load_settings(), scan_landing(zone), known).runs
+    assert "load_dossier_days" not in [r.job_name for r in runs]
+
+    monkeypatch.setenv("TTHC_PII_KEY", "second-key")
+    runs = make_plan(load_settings(), scan_landing(zone), known).runs
+    days = next(r for r in runs if r.job_name == "load_dossier_days")
+    assert days.stale_keys == ("2024-04-01", "2024-04-02")
