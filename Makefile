@@ -43,8 +43,10 @@ system-deps:
 demo: install
 	$(VENV)/bin/tthc demo
 
+# Two workers: most of a build's time is single-threaded (Python, dbt start-up), so two
+# builds side by side use the two cores. Tests sharing a build stay on one worker.
 test: install-spark system-deps
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
 
 ui: install
 	mkdir -p $(DAGSTER_HOME)
