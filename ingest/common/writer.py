@@ -55,3 +55,25 @@ def rejected_message(rel: str, problem: str, raw_path: Path | None) -> str:
 
 def ensure_layout(warehouse_dir: Path) -> None:
     raw_layer.ensure_schema_files(Path(warehouse_dir))
+
+
+def record_load(
+    result,
+    warehouse_dir: Path,
+    loaded: pl.DataFrame,
+    quarantined: pl.DataFrame,
+    rows_read: int,
+    raw_path: Path,
+    quarantine_path: Path,
+) -> None:
+    """Write a partition's loaded and quarantined rows, and account for every row read in
+    its LoadResult (rows read = loaded + quarantined, reasons counted): the same last step
+    for every source."""
+    from ingest.common.rules import reason_counts
+
+    ensure_layout(warehouse_dir)
+    write_outputs(loaded, quarantined, raw_path, quarantine_path)
+    result.rows_read = rows_read
+    result.rows_loaded = loaded.height
+    result.rows_quarantined = quarantined.height
+    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))

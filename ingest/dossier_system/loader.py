@@ -20,15 +20,13 @@ from ingest.common.rules import (
     first_reason,
     null_if_empty,
     parse_compact_ts,
-    reason_counts,
     to_int,
 )
 from ingest.common.writer import (
     conform,
-    ensure_layout,
     quarantine_frame,
+    record_load,
     rejected_message,
-    write_outputs,
 )
 from ingest.landing import find_partition_file
 from ingest.load_result import LoadResult
@@ -320,12 +318,10 @@ def load_dossier_day(
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)
         return result
-    ensure_layout(warehouse_dir)
-    write_outputs(loaded, quarantined, raw_path, quarantine_path(warehouse_dir, TABLE, day))
-    result.rows_read = rows_read
-    result.rows_loaded = loaded.height
-    result.rows_quarantined = quarantined.height
-    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))
+    record_load(
+        result, warehouse_dir, loaded, quarantined, rows_read,
+        raw_path, quarantine_path(warehouse_dir, TABLE, day),
+    )  # fmt: skip
     result.warnings = warnings
     rate = result.quarantine_rate
     result.checks["quarantine_rate"] = {

@@ -20,13 +20,12 @@ import polars as pl
 
 from ingest.common.csvfile import check_columns, normalise_header, read_csv_text
 from ingest.common.files import FileRejected, read_text
-from ingest.common.rules import first_reason, reason_counts
+from ingest.common.rules import first_reason
 from ingest.common.writer import (
     conform,
-    ensure_layout,
     quarantine_frame,
+    record_load,
     rejected_message,
-    write_outputs,
 )
 from ingest.dvc_portal.numbers import vietnamese_number, vietnamese_number_invalid
 from ingest.landing import find_partition_file
@@ -260,12 +259,10 @@ def load_report_766(landing_dir: Path, warehouse_dir: Path, month: str) -> LoadR
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)
         return result
-    ensure_layout(warehouse_dir)
-    write_outputs(loaded, quarantined, raw_path, quarantine_path(warehouse_dir, TABLE, month))
-    result.rows_read = rows_read
-    result.rows_loaded = loaded.height
-    result.rows_quarantined = quarantined.height
-    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))
+    record_load(
+        result, warehouse_dir, loaded, quarantined, rows_read,
+        raw_path, quarantine_path(warehouse_dir, TABLE, month),
+    )  # fmt: skip
     result.warnings += warnings
     result.checks = checks
     return result

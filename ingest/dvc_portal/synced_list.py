@@ -15,15 +15,13 @@ from ingest.common.rules import (
     first_reason,
     null_if_empty,
     parse_compact_ts,
-    reason_counts,
     to_int,
 )
 from ingest.common.writer import (
     conform,
-    ensure_layout,
     quarantine_frame,
+    record_load,
     rejected_message,
-    write_outputs,
 )
 from ingest.dossier_system.loader import PATTERNS, REQUIRED_TS_FOR_STATUS
 from ingest.landing import find_partition_file
@@ -135,11 +133,9 @@ def load_synced_list(landing_dir: Path, warehouse_dir: Path, month: str) -> Load
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)
         return result
-    ensure_layout(warehouse_dir)
-    write_outputs(loaded, quarantined, raw_path, quarantine_path(warehouse_dir, TABLE, month))
-    result.rows_read = rows_read
-    result.rows_loaded = loaded.height
-    result.rows_quarantined = quarantined.height
-    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))
+    record_load(
+        result, warehouse_dir, loaded, quarantined, rows_read,
+        raw_path, quarantine_path(warehouse_dir, TABLE, month),
+    )  # fmt: skip
     result.warnings += warnings
     return result

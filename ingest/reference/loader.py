@@ -15,13 +15,12 @@ import polars as pl
 
 from ingest.common.csvfile import check_columns, read_csv_text
 from ingest.common.files import FileRejected, read_text
-from ingest.common.rules import bad_cast, first_reason, null_if_empty, reason_counts
+from ingest.common.rules import bad_cast, first_reason, null_if_empty
 from ingest.common.writer import (
     conform,
-    ensure_layout,
     quarantine_frame,
+    record_load,
     rejected_message,
-    write_outputs,
 )
 from ingest.landing import REFERENCE_FILES, sha256_of
 from ingest.load_result import LoadResult
@@ -188,12 +187,10 @@ def load_reference_file(landing_dir: Path, warehouse_dir: Path, name: str) -> Lo
         bad.get_column("reason"),
         bad.get_column("_raw_text"),
     )
-    ensure_layout(warehouse_dir)
-    write_outputs(loaded, quarantined, raw_path, reference_quarantine_path(warehouse_dir, name))
-    result.rows_read = checked.height
-    result.rows_loaded = loaded.height
-    result.rows_quarantined = quarantined.height
-    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))
+    record_load(
+        result, warehouse_dir, loaded, quarantined, checked.height,
+        raw_path, reference_quarantine_path(warehouse_dir, name),
+    )  # fmt: skip
     return result
 
 

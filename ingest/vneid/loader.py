@@ -13,13 +13,12 @@ import polars as pl
 
 from ingest.common.csvfile import check_columns, read_csv_text
 from ingest.common.files import FileRejected, read_text
-from ingest.common.rules import bad_cast, first_reason, null_if_empty, reason_counts
+from ingest.common.rules import bad_cast, first_reason, null_if_empty
 from ingest.common.writer import (
     conform,
-    ensure_layout,
     quarantine_frame,
+    record_load,
     rejected_message,
-    write_outputs,
 )
 from ingest.dvc_portal.numbers import vietnamese_number
 from ingest.landing import find_partition_file
@@ -138,13 +137,9 @@ def load_vneid_snapshot(landing_dir: Path, warehouse_dir: Path, snapshot_date: s
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)
         return result
-    ensure_layout(warehouse_dir)
-    write_outputs(
-        loaded, quarantined, raw_path, quarantine_path(warehouse_dir, TABLE, snapshot_date)
-    )
-    result.rows_read = rows_read
-    result.rows_loaded = loaded.height
-    result.rows_quarantined = quarantined.height
-    result.quarantine_reasons = reason_counts(quarantined.get_column("reason"))
+    record_load(
+        result, warehouse_dir, loaded, quarantined, rows_read,
+        raw_path, quarantine_path(warehouse_dir, TABLE, snapshot_date),
+    )  # fmt: skip
     result.warnings += warnings
     return result
