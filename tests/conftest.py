@@ -51,7 +51,8 @@ def build_env(root: Path, landing: Path | None = None, pii_key: str = "test-key"
 
 def run_tthc(args: list[str], env: dict, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [TTHC, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+        [TTHC, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,
+        check=False,  # callers assert on the exit status
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import dagster as dg
 
@@ -12,7 +13,7 @@ from orchestration.alerts import alert_on_failure
 
 
 class Recorder(BaseHTTPRequestHandler):
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
 
     def do_POST(self):
         length = int(self.headers["Content-Length"])
