@@ -9,13 +9,14 @@ file with a duplicate key, timestamps in the wrong format, crafted folder names 
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from ingest.common.files import read_bytes
 
 # the manifest's reason names -> the reason codes of ingest/README.md
 MANIFEST_REASON = {
@@ -60,7 +61,7 @@ def load_records(root: Path) -> list[dict]:
 
 
 def count_lines(path: Path) -> int:
-    data = gzip.open(path).read() if path.name.endswith(".gz") else path.read_bytes()
+    data = read_bytes(path)
     return sum(1 for line in data.decode("utf-8").split("\n") if line.strip())
 
 

@@ -84,7 +84,7 @@ def test_rematerializing_one_partition_gives_identical_marts(clean_build, tmp_pa
     script.write_text(FORCE_ONE_PARTITION, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(script), "2024-04-03"],
-        env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
+        env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "True True [1]"  # the partition was reloaded

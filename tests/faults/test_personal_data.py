@@ -4,7 +4,6 @@ the PII key; applicant_key follows TTHC_PII_KEY (operations.md, "Guarantees").""
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import zipfile
@@ -13,6 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.common.files import FileRejected, read_bytes
 from tests.faults.conftest import dagster_runs
 
 PII_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email")
@@ -22,9 +22,8 @@ def landing_pii(landing: Path) -> set[str]:
     values: set[str] = set()
     for path in sorted((landing / "dossier_system").rglob("hoso_*.jsonl*")):
         try:
-            data = gzip.open(path).read() if path.name.endswith(".gz") else path.read_bytes()
-            text = data.decode("utf-8")
-        except (OSError, EOFError, UnicodeDecodeError):
+            text = read_bytes(path).decode("utf-8")
+        except (FileRejected, UnicodeDecodeError):
             continue  # rejected files (truncated gzip, not UTF-8): read below as bytes
         for line in text.splitlines():
             try:
