@@ -149,20 +149,29 @@ def validate_batches(table: str, frames: dict[str, pl.DataFrame]) -> dict[str, d
     """
     if len(frames) <= 1 or table not in SUITES:
         return {key: validate_batch(table, frame) for key, frame in frames.items()}
-    if sum(frame.height for frame in frames.values()) > UNION_ROWS:
-        # bounded memory (GX validates a pandas copy): groups of ~UNION_ROWS rows
-        out: dict[str, dict] = {}
-        group: dict[str, pl.DataFrame] = {}
-        for key, frame in frames.items():
-            group[key] = frame
-            if sum(f.height for f in group.values()) >= UNION_ROWS:
-                out.update(validate_batches(table, group) if len(group) > 1 else
-                           {k: validate_batch(table, f) for k, f in group.items()})  # fmt: skip
-                group = {}
-        if group:
-            out.update(validate_batches(table, group) if len(group) > 1 else
-                       {k: validate_batch(table, f) for k, f in group.items()})  # fmt: skip
-        return out
+    # bounded memory (GX validates a pandas copy): consecutive groups of at most UNION_ROWS
+    # rows (a single larger batch is a group of its own)
+    out: dict[str, dict] = {}
+    for group in _groups_of_bounded_rows(frames, UNION_ROWS):
+        out.update(_validate_union(table, group) if len(group) > 1 else
+                   {key: validate_batch(table, frame) for key, frame in group.items()})  # fmt: skip
+    return out
+
+
+def _groups_of_bounded_rows(frames: dict[str, pl.DataFrame], limit: int) -> list[dict[str, pl.DataFrame]]:
+    groups: list[dict[str, pl.DataFrame]] = [{}]
+    rows = 0
+    for key, frame in frames.items():
+        if groups[-1] and rows + frame.height > limit:
+            groups.append({})
+            rows = 0
+        groups[-1][key] = frame
+        rows += frame.height
+    return groups
+
+
+def _validate_union(table: str, frames: dict[str, pl.DataFrame]) -> dict[str, dict]:
+    """validate_batches on one group: the union validated once, or each batch on failure."""
     ordered = _ordered_columns(table)
     items = SUITES[table]
     try:

@@ -18,7 +18,7 @@ TTHC = str(Path(sys.executable).parent / "tthc")
 
 # Tests that share a built warehouse run on the same pytest-xdist worker (make test runs
 # two workers with --dist loadgroup), so each shared build is made once.
-SHARED_BUILDS = ("sample_build", "fault_build", "clean_build")
+SHARED_BUILDS = ("sample_build", "fault_build", "clean_build", "built")
 
 
 def pytest_collection_modifyitems(items):

@@ -27,7 +27,11 @@ from orchestration.assets.landing import (
     landing_vneid,
 )
 from orchestration.checks.door import door_check_results, door_check_specs
-from orchestration.load_records import save_partition_record, save_reference_records
+from orchestration.load_records import (
+    read_partition_record,
+    save_partition_record,
+    save_reference_records,
+)
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
@@ -126,7 +130,13 @@ def _partitioned_raw_asset(
                 skipped.append(key)
                 continue
             if not force and not catch_up.is_stale(settings, inventory, table, key):
-                skipped.append(key)
+                record = read_partition_record(settings.warehouse_dir, table, key)
+                if record is not None and record.get("run_id") == context.run_id:
+                    # loaded by an earlier attempt of this step (a retry): its checks
+                    # below must still cover it
+                    loaded.append(record)
+                else:
+                    skipped.append(key)
                 continue
             to_load.append(key)
         # Partitions are independent files: load them on TTHC_DUCKDB_THREADS threads (polars
@@ -136,6 +146,7 @@ def _partitioned_raw_asset(
             results = pool.map(lambda k: (k, loader(settings, k)), to_load)
             for key, result in results:
                 record = result.to_dict()
+                record["run_id"] = context.run_id
                 record["delivery_fingerprint"] = catch_up.delivery_fingerprint(inventory, table, key)
                 record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
                 if table == "dossier_versions":

@@ -18,6 +18,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration import dbt_increment
 from orchestration.resources import WarehouseResource, dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.timings import timed
@@ -118,6 +119,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     warehouse.settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     # artifacts and logs beside the warehouse, not in the source tree; a fixed folder keeps
     # dbt's partial parsing between runs
-    with timed(warehouse.settings.warehouse_dir, "dbt", context.run_id):
-        invocation = dbt.cli(["build"], context=context, target_path=warehouse.settings.dbt_target_dir)
+    # a night recomputes only the dossiers of the new days (orchestration/dbt_increment.py)
+    increment = dbt_increment.plan(warehouse.settings)
+    context.log.info(increment.describe())
+    with timed(warehouse.settings.warehouse_dir, "dbt", context.run_id,
+               increment="full" if increment.full_refresh else len(increment.changed_days)):  # fmt: skip
+        invocation = dbt.cli(
+            ["build", *increment.cli_args()], context=context, target_path=warehouse.settings.dbt_target_dir
+        )
         yield from invocation.stream()
+    # reached only when dbt succeeded; a subset (one model from the UI) did not bring every
+    # incremental model up to date, so the next build recomputes those days again
+    if not context.is_subset:
+        dbt_increment.save(warehouse.settings, increment)

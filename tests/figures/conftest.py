@@ -27,19 +27,17 @@ class DbtRun:
             return con.execute(sql, params or []).fetchall()
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
-    warehouse = tmp_path_factory.mktemp("warehouse").resolve()
-    write_raw_layer(warehouse)
+def run_dbt(warehouse: Path, *args: str, env: dict[str, str] | None = None) -> DbtRun:
+    """One dbt command on the warehouse at ``warehouse`` (its own target and log folders)."""
     env = os.environ | {
         "TTHC_WAREHOUSE_DIR": str(warehouse),
         "DBT_LOG_PATH": str(warehouse / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    } | (env or {})
     result = subprocess.run(
         [
             str(REPO / ".venv" / "bin" / "dbt"),
-            "build",
+            *args,
             "--project-dir",
             "dbt_project",
             "--profiles-dir",
@@ -55,3 +53,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
         timeout=600,
     )
     return DbtRun(warehouse, result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    warehouse = tmp_path_factory.mktemp("warehouse").resolve()
+    write_raw_layer(warehouse)
+    return run_dbt(warehouse, "build")

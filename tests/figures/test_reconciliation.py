@@ -12,14 +12,12 @@ dossier in progress (all measures 0).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import duckdb
 import pytest
 
-from tests.figures.conftest import REPO
+from tests.figures.conftest import run_dbt
 from tests.figures.raw_fixture import CEASED, HUYEN_A, HUYEN_B, PROV, XA
 
 MEASURES = [
@@ -158,34 +156,11 @@ def rel_tolerance_run(built, tmp_path_factory):
     (abs tolerance 0): a second dbt invocation of that one model."""
     warehouse = tmp_path_factory.mktemp("warehouse_rel_tolerance").resolve()
     shutil.copy(built.warehouse / "tthc.duckdb", warehouse / "tthc.duckdb")
-    env = os.environ | {
-        "TTHC_WAREHOUSE_DIR": str(warehouse),
-        "DBT_LOG_PATH": str(warehouse / "dbt_logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TTHC_RECON_ABS_TOLERANCE": "0",
-        "TTHC_RECON_REL_TOLERANCE": "0.25",
-    }
-    result = subprocess.run(
-        [
-            str(REPO / ".venv" / "bin" / "dbt"),
-            "run",
-            "--select",
-            "reconciliation",
-            "--project-dir",
-            "dbt_project",
-            "--profiles-dir",
-            "dbt_project",
-            "--target-path",
-            str(warehouse / "dbt_target"),
-        ],
-        check=False,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    result = run_dbt(
+        warehouse, "run", "--select", "reconciliation",
+        env={"TTHC_RECON_ABS_TOLERANCE": "0", "TTHC_RECON_REL_TOLERANCE": "0.25"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.output[-4000:]
     with duckdb.connect(str(warehouse / "tthc.duckdb"), read_only=True) as con:
         return con.execute(
             "select measure, diff, status, tolerance from marts.reconciliation"

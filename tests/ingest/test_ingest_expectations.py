@@ -48,3 +48,27 @@ def test_validate_batch_on_a_good_and_a_bad_batch(landing, warehouse):
     )
     del vneid
     assert json.loads(suite_as_json("vneid_counts"))["name"] == "raw_vneid_counts"
+
+
+def test_validate_batches_in_bounded_groups_names_the_bad_batch(landing, warehouse, monkeypatch):
+    # More rows than one validation may hold: the batches are validated in groups (a year
+    # of days at province scale once recursed forever here and failed the step).
+    import expectations.validate as validate
+
+    write_day(
+        landing,
+        DAY,
+        [dossier_line(), dossier_line(MaHoSo="000.00.11.H04-240401-0002", KenhThucHien=1)],
+    )
+    load_dossier_day(landing, warehouse, DAY, PII_KEY)
+    good = pl.read_parquet(partition_path(warehouse, "dossier_versions", DAY))
+    bad = good.with_columns(pl.Series("KenhThucHien", [7, 1], dtype=pl.Int8))
+    frames = {f"b{i}": good for i in range(5)} | {"b5": bad, "b6": good}
+    monkeypatch.setattr(validate, "UNION_ROWS", 5)  # groups of two 2-row batches
+
+    assert [list(g) for g in validate._groups_of_bounded_rows(frames, 5)] == [
+        ["b0", "b1"], ["b2", "b3"], ["b4", "b5"], ["b6"],
+    ]  # fmt: skip
+    summaries = validate.validate_batches("dossier_versions", frames)
+    assert sorted(summaries) == sorted(frames)
+    assert [key for key, s in sorted(summaries.items()) if not s["success"]] == ["b5"]

@@ -3,11 +3,21 @@
 -- The ranking runs on the narrow key columns only, then the winning versions are joined
 -- back: sorting the wide rows (their lists of fees, supplements, documents) cost ~5x more
 -- at 1M dossiers. (file_date, line_number) identifies a version: one file a day.
+{{ config(
+    materialized=per_dossier_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_dossiers() }}",
+) }}
+-- Incremental on DuckDB: only the dossiers of the days loaded since the last build
+-- (macros/incremental_dossiers.sql).
+-- depends_on: {{ ref('int_dossiers__changed') }}
 with
 
 dossier_versions as (
 
     select * from {{ ref('stg_dossier_system__dossier_versions') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 

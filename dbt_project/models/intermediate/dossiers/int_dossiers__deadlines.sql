@@ -1,17 +1,28 @@
 -- One row per dossier: its supplement summary, the effective appointment (due_at), the
 -- statutory due date and whether the appointment is later than the law allows (kpis.md
 -- "Per dossier").
+{{ config(
+    materialized=per_dossier_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_dossiers() }}",
+) }}
+-- Incremental on DuckDB: only the dossiers of the days loaded since the last build
+-- (macros/incremental_dossiers.sql).
+-- depends_on: {{ ref('int_dossiers__changed') }}
 with
 
 current_versions as (
 
     select * from {{ ref('int_dossiers__current_versions') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 
 supplement_requests as (
 
     select * from {{ ref('int_dossiers__supplement_requests') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 

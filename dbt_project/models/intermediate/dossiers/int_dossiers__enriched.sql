@@ -1,34 +1,48 @@
 -- One row per dossier: every attribute of kpis.md "Per dossier", from the current state.
 -- The `dossiers` mart publishes it; the figures models count it.
+{{ config(
+    materialized=per_dossier_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_dossiers() }}",
+) }}
+-- Incremental on DuckDB: only the dossiers of the days loaded since the last build
+-- (macros/incremental_dossiers.sql).
+-- depends_on: {{ ref('int_dossiers__changed') }}
 with
 
 current_versions as (
 
     select * from {{ ref('int_dossiers__current_versions') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 
 deadlines as (
 
     select * from {{ ref('int_dossiers__deadlines') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 
 fees as (
 
     select * from {{ ref('int_dossiers__fees') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 
 result_documents as (
 
     select * from {{ ref('int_dossiers__result_documents') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 
 submitted_documents as (
 
     select * from {{ ref('int_dossiers__submitted_documents') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 

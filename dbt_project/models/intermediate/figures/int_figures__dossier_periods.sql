@@ -1,33 +1,22 @@
--- One row per dossier and period in which the dossier is "to handle" (Biểu 06 col 3):
--- received by the period end and not ended before the period start. Every Biểu 06 column and
--- every dossier-based KPI count is a 0/1 flag here, so the marts only sum.
--- One range join against the small periods table: a dossier meets the few periods of its
--- life (about 4 period types × months open), never a rescan per period.
-with
-
-dossiers as (
-
-    select * from {{ ref('int_dossiers__enriched') }}
-
-),
-
-periods as (
-
-    select * from {{ ref('int_calendar__periods') }}
-
-),
-
-supplement_requests as (
-
-    select * from {{ ref('int_dossiers__supplement_requests') }}
-
-),
-
-match_periods as (
-
-    -- col 3 = received in [S, E] (col 4 + 5) or received before S and not ended before S (col 6):
-    -- together, received_at ≤ E and (ended_at null or ≥ S).
-    select
+-- One row per dossier and MONTH in which the dossier is "to handle" (Biểu 06 col 3):
+-- received by the month end and not ended before the month start. Every Biểu 06 column and
+-- every dossier-based KPI count is a 0/1 flag here, so the marts only sum. Quarters, halves
+-- and years are summed from these months by int_figures__unit_period_counts (flows add up;
+-- carried_over is the first month's, the in-progress stocks the last month's), so a dossier
+-- has a row per month it stays open, not per period of every type.
+-- One range join against the small months table, never a rescan per month.
+{{ config(
+    materialized=per_dossier_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_dossier_periods() }}",
+) }}
+-- Incremental on DuckDB (macros/incremental_dossiers.sql): a night recomputes the rows of
+-- the changed dossiers (every month) and of the months whose bounds moved (the month holding
+-- data_through ends on it), for every dossier.
+-- depends_on: {{ ref('int_dossiers__changed') }}
+{%- set increment = dossier_increment_active() %}
+{%- set matched_columns %}
         dossiers.dossier_code,
         dossiers.agency_code,
         dossiers.district_code,
@@ -54,11 +43,82 @@ match_periods as (
         periods.period,
         periods.period_start_at,
         periods.period_end_at
+{%- endset %}
+{%- set in_period_to_handle %}
+        dossiers.received_at <= periods.period_end_at
+        and (dossiers.ended_at is null or dossiers.ended_at >= periods.period_start_at)
+{%- endset %}
+with
+
+dossiers as (
+
+    select * from {{ ref('int_dossiers__enriched') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_calendar__periods') }}
+    where period_type = 'month'
+
+),
+
+supplement_requests as (
+
+    select * from {{ ref('int_dossiers__supplement_requests') }}
+
+),
+{%- if increment %}
+
+changed_dossiers as (
+
+    select dossier_code from {{ ref('int_dossiers__changed') }}
+
+),
+
+kept_periods as (
+
+    -- the periods still holding rows after the pre-hook (same bounds as now)
+    select distinct period_type, period, period_start_at, period_end_at
+    from {{ this }}
+
+),
+
+moved_periods as (
+
+    select periods.*
+    from periods
+    where not exists (
+        select 1
+        from kept_periods
+        where kept_periods.period_type = periods.period_type
+            and kept_periods.period = periods.period
+            and kept_periods.period_start_at = periods.period_start_at
+            and kept_periods.period_end_at = periods.period_end_at
+    )
+
+),
+{%- endif %}
+
+match_periods as (
+
+    -- col 3 = received in [S, E] (col 4 + 5) or received before S and not ended before S (col 6):
+    -- together, received_at ≤ E and (ended_at null or ≥ S).
+    select {{ matched_columns }}
     from dossiers
     inner join periods
-        on dossiers.received_at <= periods.period_end_at
-        and (dossiers.ended_at is null or dossiers.ended_at >= periods.period_start_at)
+        on {{ in_period_to_handle }}
     where dossiers.is_received
+    {%- if increment %}
+        and dossiers.dossier_code in (select dossier_code from changed_dossiers)
+    union all
+    select {{ matched_columns }}
+    from dossiers
+    inner join moved_periods as periods
+        on {{ in_period_to_handle }}
+    where dossiers.is_received
+        and dossiers.dossier_code not in (select dossier_code from changed_dossiers)
+    {%- endif %}
 
 ),
 
@@ -103,6 +163,10 @@ count_flags as (
     select
         period_type,
         period,
+        -- the bounds the flags were computed with: a nightly increment recomputes the
+        -- periods whose bounds have moved since
+        period_start_at,
+        period_end_at,
         dossier_code,
         agency_code,
         district_code,

@@ -1,6 +1,17 @@
 -- One row per period, agency, district (of the dossiers) and field: the summed counts of
 -- Biểu 06 and of every dossier-based KPI. Every level of every figures mart sums these rows.
+--
+-- Dossier counts come per month (int_figures__dossier_periods); a quarter, half or year is
+-- built from its months, which is exact for the rules of kpis.md because a dossier is
+-- received no later than it ends (a door rule):
+-- - flows (received / resolved / events in the period) are the sums over its months;
+-- - carried_over (open at S) is its first month's, the in-progress stocks (open at E, within
+--   the deadline or not) its last month's: same S, same E;
+-- - total = carried_over + everything received in the period.
+-- Event counts (refusals, postal returns) come per period of every type.
 {%- set dossier_columns = bieu_06_count_columns() + kpi_count_columns() %}
+{%- set start_stock_columns = ['carried_over'] %}
+{%- set end_stock_columns = ['in_progress', 'in_progress_within_deadline', 'in_progress_overdue'] %}
 {%- set event_columns = event_count_columns() %}
 with
 
@@ -13,6 +24,82 @@ dossier_periods as (
 dossier_events as (
 
     select * from {{ ref('int_figures__dossier_events') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_calendar__periods') }}
+
+),
+
+sum_months as (
+
+    select
+        period as month,
+        agency_code,
+        district_code,
+        field_code,
+        max(field_name) as field_name,
+        {% for column in dossier_columns -%}
+        sum({{ column }}) as {{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
+    from dossier_periods
+    group by period, agency_code, district_code, field_code
+
+),
+
+list_months_of_periods as (
+
+    -- every period with its months (a month is its own only month)
+    select
+        periods.period_type,
+        periods.period,
+        months.period as month,
+        months.period_start_at = min(months.period_start_at) over (
+            partition by periods.period_type, periods.period
+        ) as is_first_month,
+        months.period_end_at = max(months.period_end_at) over (
+            partition by periods.period_type, periods.period
+        ) as is_last_month
+    from periods
+    inner join periods as months
+        on months.period_type = 'month'
+        and months.period_start_at >= periods.period_start_at
+        and months.period_end_at <= periods.period_end_at
+
+),
+
+roll_up_months as (
+
+    select
+        list_months_of_periods.period_type,
+        list_months_of_periods.period,
+        sum_months.agency_code,
+        sum_months.district_code,
+        sum_months.field_code,
+        max(sum_months.field_name) as field_name,
+        {% for column in dossier_columns -%}
+        {%- if column in start_stock_columns -%}
+        sum(case when list_months_of_periods.is_first_month then sum_months.{{ column }} else 0 end)
+        {%- elif column in end_stock_columns -%}
+        sum(case when list_months_of_periods.is_last_month then sum_months.{{ column }} else 0 end)
+        {%- elif column == 'total' -%}
+        sum(case when list_months_of_periods.is_first_month then sum_months.carried_over else 0 end)
+            + sum(sum_months.total - sum_months.carried_over)
+        {%- else -%}
+        sum(sum_months.{{ column }})
+        {%- endif %} as {{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
+    from list_months_of_periods
+    inner join sum_months
+        on sum_months.month = list_months_of_periods.month
+    group by
+        list_months_of_periods.period_type,
+        list_months_of_periods.period,
+        sum_months.agency_code,
+        sum_months.district_code,
+        sum_months.field_code
 
 ),
 
@@ -29,7 +116,7 @@ stack_counts as (
         {% endfor %}
         {%- for column in event_columns %}0 as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
-    from dossier_periods
+    from roll_up_months
     union all
     select
         period_type,

@@ -1,10 +1,20 @@
 -- One row per dossier, its current state (marts.md `dossiers`). No personal data:
 -- applicant_key is the keyed hash that ingest put in place of the citizen ID.
+{{ config(
+    materialized=per_dossier_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_dossiers() }}",
+) }}
+-- Incremental on DuckDB: only the dossiers of the days loaded since the last build
+-- (macros/incremental_dossiers.sql).
+-- depends_on: {{ ref('int_dossiers__changed') }}
 with
 
 enriched_dossiers as (
 
     select * from {{ ref('int_dossiers__enriched') }}
+    where {{ is_changed_dossier('dossier_code') }}
 
 ),
 

@@ -1,0 +1,128 @@
+"""Which dossiers a `dbt build` must recompute: the nightly increment (issue 8).
+
+The per-dossier models and ``int_figures__dossier_periods`` are incremental on DuckDB
+(dbt_project/macros/incremental_dossiers.sql). Before each `dbt build` the build step
+compares the raw layer with the state saved by the last successful full build:
+
+- only NEW days of dossier extracts since then: an increment, ``--vars
+  {changed_dossier_days: [...]}``; the models recompute the dossiers having a version in
+  those days, from all their versions;
+- anything else that can change rows already built (a day rewritten or removed, a reference
+  file changed, the dbt project changed, the engine changed, no state or no warehouse):
+  ``--full-refresh``.
+
+Raw files are compared by (size, mtime): the raw layer writes a partition with a temporary
+file and a rename, so a rewrite always shows. The state is saved only after a `dbt build` of
+the whole project succeeded; a failed or partial build leaves the old state, and the next
+build recomputes those days again (recomputing a dossier twice gives the same rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest import raw_layer
+from ingest.raw_layer import write_text_atomically
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+
+STATE_FILE = "dbt_state.json"
+STATE_VERSION = 1
+DOSSIER_TABLE = "dossier_versions"
+PROJECT_PARTS = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+
+
+@dataclass(frozen=True)
+class DbtIncrement:
+    full_refresh: bool
+    reason: str
+    changed_days: list[str] = field(default_factory=list)
+    state: dict = field(default_factory=dict)  # saved once the build succeeds
+
+    def cli_args(self) -> list[str]:
+        if self.full_refresh:
+            return ["--full-refresh"]
+        return ["--vars", json.dumps({"changed_dossier_days": self.changed_days})]
+
+    def describe(self) -> str:
+        if self.full_refresh:
+            return f"full rebuild of the incremental models: {self.reason}"
+        return f"increment: {len(self.changed_days)} new day(s) of dossier extracts ({self.reason})"
+
+
+def plan(settings: Settings) -> DbtIncrement:
+    state = current_state(settings)
+    saved = _read_state(settings.warehouse_dir)
+    if saved is None:
+        return DbtIncrement(True, "no earlier build recorded", state=state)
+    if not settings.warehouse_db.exists():
+        return DbtIncrement(True, "the warehouse file is new", state=state)
+    for part, label in (("version", "state format"), ("engine", "engine"),
+                        ("project", "dbt project"), ("reference", "reference files")):  # fmt: skip
+        if saved.get(part) != state[part]:
+            return DbtIncrement(True, f"the {label} changed since the last build", state=state)
+    old_days, new_days = saved.get("days", {}), state["days"]
+    rewritten = sorted(day for day, signature in old_days.items() if new_days.get(day) != signature)
+    if rewritten:
+        return DbtIncrement(
+            True, f"{len(rewritten)} day(s) already built were reloaded or removed "
+            f"(first {rewritten[0]})", state=state,
+        )  # fmt: skip
+    added = sorted(set(new_days) - set(old_days))
+    return DbtIncrement(False, "nothing else changed", changed_days=added, state=state)
+
+
+def save(settings: Settings, increment: DbtIncrement) -> None:
+    """Record what the last successful full `dbt build` saw."""
+    write_text_atomically(
+        json.dumps(increment.state, sort_keys=True, indent=1), settings.warehouse_dir / STATE_FILE
+    )
+
+
+def current_state(settings: Settings) -> dict:
+    raw = settings.warehouse_dir / "raw"
+    return {
+        "version": STATE_VERSION,
+        "engine": settings.engine,
+        "project": project_fingerprint(),
+        "reference": _files_signature(sorted((raw / "reference").glob("*/*.parquet"))),
+        "days": {
+            path.stem: _file_signature(path)
+            for path in sorted(raw_layer.raw_dir(settings.warehouse_dir, DOSSIER_TABLE).glob("*.parquet"))
+            if path.name != raw_layer.SCHEMA_FILE
+        },
+    }
+
+
+def project_fingerprint() -> str:
+    """One hash over the dbt project's sources: a changed model rebuilds everything."""
+    digest = hashlib.sha256()
+    for part in PROJECT_PARTS:
+        base = DBT_PROJECT_DIR / part
+        paths = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in paths:
+            if path.exists():
+                digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _file_signature(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _files_signature(paths: list[Path]) -> str:
+    return hashlib.sha256(
+        ";".join(f"{p.parent.name}/{p.name}={_file_signature(p)}" for p in paths).encode()
+    ).hexdigest()
+
+
+def _read_state(warehouse_dir: Path) -> dict | None:
+    path = Path(warehouse_dir) / STATE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
