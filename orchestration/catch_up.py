@@ -207,11 +207,19 @@ def run_catch_up(
             name: list(instance.get_dynamic_partitions(name)) for name in PARTITIONED_JOBS
         }
         plan = make_plan(settings, inventory, known)
+        if any(planned.job_name != "build_marts" for planned in plan.runs):
+            from expectations.worker import prewarm
+
+            prewarm()  # files to check: GX imports in a worker while they load
         for name, keys in plan.new_partitions.items():
             if keys:
                 instance.add_dynamic_partitions(name, keys)
         outcome = CatchUpResult(success=True)
         for planned in plan.runs:
+            if planned.job_name == "build_marts":
+                from expectations.worker import shutdown
+
+                shutdown()  # every file is checked: free the GX worker's memory for dbt
             job = defs.resolve_job_def(planned.job_name)
             if on_run_start is not None:
                 on_run_start(planned)

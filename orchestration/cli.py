@@ -39,6 +39,11 @@ def _build(args) -> int:
     except MissingPiiKey as exc:
         print(f"tthc build: {exc}", file=sys.stderr)
         return 2
+    # GX takes ~10 s to import: a worker process imports it on the other core while this one
+    # loads the definitions (~7 s) and the new files (expectations/worker.py)
+    from expectations.worker import prewarm
+
+    prewarm()
     from orchestration.catch_up import run_catch_up
     from orchestration.definitions import build_definitions
     from orchestration.instance import prepare_dagster_home

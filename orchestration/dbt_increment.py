@@ -4,9 +4,11 @@ The per-dossier models and ``int_figures__dossier_periods`` are incremental on D
 (dbt_project/macros/incremental_dossiers.sql). Before each `dbt build` the build step
 compares the raw layer with the state saved by the last successful full build:
 
-- only NEW days of dossier extracts since then: an increment, ``--vars
-  {changed_dossier_days: [...]}``; the models recompute the dossiers having a version in
-  those days, from all their versions;
+- only NEW days of dossier extracts since then: an increment. The days are written to
+  ``TTHC_WAREHOUSE_DIR/dbt_increment/changed_days.csv``, whose path dbt reads from the
+  environment (TTHC_DBT_CHANGED_DAYS_FILE); the models recompute the dossiers having a
+  version in those days, from all their versions. (A file, not a dbt var: a var that
+  changes every night makes dbt re-parse the whole project, ~8 s.)
 - anything else that can change rows already built (a day rewritten or removed, a reference
   file changed, the dbt project changed, the engine changed, no state or no warehouse):
   ``--full-refresh``.
@@ -29,6 +31,8 @@ from ingest.raw_layer import write_text_atomically
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 STATE_FILE = "dbt_state.json"
+DAYS_FILE = Path("dbt_increment") / "changed_days.csv"
+DAYS_FILE_ENV = "TTHC_DBT_CHANGED_DAYS_FILE"
 STATE_VERSION = 1
 DOSSIER_TABLE = "dossier_versions"
 PROJECT_PARTS = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
@@ -42,9 +46,15 @@ class DbtIncrement:
     state: dict = field(default_factory=dict)  # saved once the build succeeds
 
     def cli_args(self) -> list[str]:
-        if self.full_refresh:
-            return ["--full-refresh"]
-        return ["--vars", json.dumps({"changed_dossier_days": self.changed_days})]
+        return ["--full-refresh"] if self.full_refresh else []
+
+    def dbt_env(self, settings: Settings) -> dict[str, str]:
+        """Write the changed days for dbt; the environment that points dbt to them."""
+        path = settings.warehouse_dir / DAYS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        days = [] if self.full_refresh else self.changed_days
+        write_text_atomically("day\n" + "".join(f"{day}\n" for day in days), path)
+        return {DAYS_FILE_ENV: str(path)}
 
     def describe(self) -> str:
         if self.full_refresh:

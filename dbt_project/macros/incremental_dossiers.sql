@@ -2,12 +2,13 @@
     the dossiers that have a version in the days loaded since the last build, instead of
     the whole history.
 
-    The build step (orchestration/dbt_increment.py) passes the var `changed_dossier_days`:
-    the list of days loaded since the last successful build. It passes `--full-refresh`
-    instead whenever old rows may have changed: a day loaded before was reloaded, the
-    reference files, the PII key or this project changed, or there is no record of a
-    previous build. Without the var (a model materialized from the UI), an incremental
-    model recomputes every dossier: slower, never wrong.
+    The build step (orchestration/dbt_increment.py) writes the days loaded since the last
+    successful build to a CSV file and sets TTHC_DBT_CHANGED_DAYS_FILE to its path (the
+    path never changes, so dbt keeps its partial parse). It passes `--full-refresh` instead
+    whenever old rows may have changed: a day loaded before was reloaded, the reference
+    files or this project changed, or there is no record of a previous build. Without the
+    file (dbt run by hand), an incremental model recomputes every dossier: slower, never
+    wrong.
 
     A dossier in a new day is recomputed from ALL its versions (old days included), so the
     result equals a full rebuild: that is asserted by tests/figures/test_incremental.py.
@@ -21,9 +22,14 @@
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {%- endmacro %}
 
+{#- The path of the changed days (a CSV file with a `day` column), or ''. -#}
+{% macro changed_days_file() -%}
+    {{ return(env_var('TTHC_DBT_CHANGED_DAYS_FILE', '')) }}
+{%- endmacro %}
+
 {#- True when this run updates the model in place for the changed dossiers only. -#}
 {% macro dossier_increment_active() -%}
-    {{ return(is_incremental() and var('changed_dossier_days', none) is not none) }}
+    {{ return(is_incremental() and changed_days_file() != '') }}
 {%- endmacro %}
 
 {#- A SQL condition on `column` (a dossier code): in the changed dossiers when the model is
@@ -44,7 +50,7 @@
 {% macro delete_changed_dossiers() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        {%- if var('changed_dossier_days', none) is not none %}
+        {%- if changed_days_file() %}
         where dossier_code in (select dossier_code from {{ ref('int_dossiers__changed') }})
         {%- endif -%}
     {%- endif -%}
@@ -57,7 +63,7 @@
 {% macro delete_changed_dossier_periods() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        {%- if var('changed_dossier_days', none) is not none %}
+        {%- if changed_days_file() %}
         where dossier_code in (select dossier_code from {{ ref('int_dossiers__changed') }})
             or not exists (
                 select 1

@@ -121,6 +121,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     # dbt's partial parsing between runs
     # a night recomputes only the dossiers of the new days (orchestration/dbt_increment.py)
     increment = dbt_increment.plan(warehouse.settings)
+    os.environ.update(increment.dbt_env(warehouse.settings))
     context.log.info(increment.describe())
     with timed(warehouse.settings.warehouse_dir, "dbt", context.run_id,
                increment="full" if increment.full_refresh else len(increment.changed_days)):  # fmt: skip

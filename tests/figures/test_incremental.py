@@ -38,7 +38,9 @@ def _settings(warehouse: Path) -> Settings:
 
 def _build(settings: Settings) -> tuple[dbt_increment.DbtIncrement, DbtRun]:
     increment = dbt_increment.plan(settings)
-    run = run_dbt(settings.warehouse_dir, "build", *increment.cli_args())
+    run = run_dbt(
+        settings.warehouse_dir, "build", *increment.cli_args(), env=increment.dbt_env(settings)
+    )
     assert run.returncode == 0, run.output[-4000:]
     dbt_increment.save(settings, increment)
     return increment, run
@@ -94,7 +96,12 @@ def test_incremental_builds_equal_the_full_rebuild(incremental, built):
                 assert extra == 0, f"{schema}.{table}: {extra} row(s) only in the {left} build"
             compared += 1
         rows = con.execute("select count(*) from incremental.marts.bieu_06").fetchone()[0]
+        # the last build did recompute only the dossiers of its six days
+        changed = con.execute(
+            "select dossier_code from incremental.intermediate.int_dossiers__changed order by 1"
+        ).fetchall()
     assert compared == len(tables) - 1 and rows > 0
+    assert [code for (code,) in changed] == ["A06", "A12", "A13", "A15", "B02", "B03"]
 
 
 def test_a_rewritten_day_or_a_new_reference_means_a_full_rebuild(incremental):

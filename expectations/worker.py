@@ -1,0 +1,79 @@
+"""Great Expectations in a worker process, imported before it is needed.
+
+Importing GX costs ~10 s of one core, more than validating a night's batch (~0.5 s). A build
+that will load files calls ``prewarm()`` first thing: a worker process starts importing GX on
+the second core while the build process loads its definitions, scans the landing zone and
+reads the new files; the validations then run in that worker (``validate_files``). Without
+a worker (a step run alone from the UI), or if it died, they run in the calling process.
+
+The worker reads the raw Parquet files itself, in groups of at most ``UNION_ROWS`` rows, so
+neither process ever holds a year of batches at once (a province-year is 2.5M rows).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+_pool: ProcessPoolExecutor | None = None
+
+
+def prewarm() -> None:
+    """Start the worker (once per process) and have it import GX now."""
+    global _pool
+    if _pool is not None:
+        return
+    # spawn, not fork: the build process runs threads (Dagster, polars) that fork would copy
+    # mid-flight
+    _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    _pool.submit(_import_gx)
+    atexit.register(shutdown)
+
+
+def shutdown() -> None:
+    """Stop the worker (its memory goes back before dbt runs); a later call starts anew."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def validate_files(table: str, paths: dict[str, Path]) -> dict[str, dict]:
+    """Per-batch summaries (as ``validate_batch`` gives) of the raw Parquet files ``paths``
+    (batch key -> file), in the worker when there is one."""
+    if _pool is not None:
+        try:
+            return _pool.submit(_validate_files, table, paths).result()
+        except BrokenProcessPool:
+            log.warning("the validation worker died; validating in this process")
+            shutdown()
+    return _validate_files(table, paths)
+
+
+def _import_gx() -> None:
+    from expectations.validate import _keep_pyspark_from_exiting
+
+    _keep_pyspark_from_exiting()
+    import great_expectations  # noqa: F401
+
+
+def _validate_files(table: str, paths: dict[str, Path]) -> dict[str, dict]:
+    import polars as pl
+
+    from expectations.validate import UNION_ROWS, validate_batches
+
+    rows = {key: pl.scan_parquet(path).select(pl.len()).collect().item() for key, path in paths.items()}
+    out: dict[str, dict] = {}
+    group: list[str] = []
+    for key in list(paths) + [None]:
+        if group and (key is None or sum(rows[k] for k in group) + rows[key] > UNION_ROWS):
+            out.update(validate_batches(table, {k: pl.read_parquet(paths[k]) for k in group}))
+            group = []
+        if key is not None:
+            group.append(key)
+    return out
