@@ -10,22 +10,13 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sys
 import uuid
 
 import polars as pl
 
 from expectations.suites import DERIVED, NESTED, SUITES
+from ingest.common.processes import make_main_module_safe
 
-
-def _keep_pyspark_from_exiting() -> None:
-    """GX imports pyspark when it is installed (the spark dependency group), and pyspark's
-    `sql.connect` calls sys.exit(0) at import when the main module has neither __spec__ nor
-    __file__ (it takes that for a doctest run): any `python -c` process that validates a
-    batch would end silently with status 0. Give such a main module a __file__ first."""
-    main = sys.modules.get("__main__")
-    if main is not None and getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
-        main.__file__ = "<command>"
 
 def _class_name(type_: str) -> str:
     # expect_column_pair_values_a_to_be_greater_than_b -> ExpectColumnPairValuesAToBeGreaterThanB
@@ -38,7 +29,7 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
         raise ValueError(f"no expectation suite for {table!r}")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    _keep_pyspark_from_exiting()
+    make_main_module_safe()  # GX imports pyspark when installed: see ingest/common/processes.py
     import great_expectations as gx  # heavy: only when a batch is validated
     import great_expectations.expectations as gxe
 
@@ -107,7 +98,7 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
 @functools.cache
 def _context():
     """One ephemeral GX context per process (creating one costs ~0.1 s per batch)."""
-    _keep_pyspark_from_exiting()
+    make_main_module_safe()  # GX imports pyspark when installed: see ingest/common/processes.py
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -222,7 +213,7 @@ def _run_suite(table: str, frame: pl.DataFrame, suite_items: list[dict]) -> dict
     """GX on ``frame`` with ``suite_items`` (derived columns added, nested ones dropped)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    _keep_pyspark_from_exiting()
+    make_main_module_safe()  # GX imports pyspark when installed: see ingest/common/processes.py
     import great_expectations as gx
     import great_expectations.expectations as gxe
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+from ingest.common.processes import make_main_module_safe, spawn_pool
 
 log = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
@@ -28,9 +29,7 @@ def prewarm() -> None:
     global _pool
     if _pool is not None:
         return
-    # spawn, not fork: the build process runs threads (Dagster, polars) that fork would copy
-    # mid-flight
-    _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    _pool = spawn_pool(max_workers=1)
     _pool.submit(_import_gx)
     atexit.register(shutdown)
 
@@ -39,7 +38,12 @@ def shutdown() -> None:
     """Stop the worker (its memory goes back before dbt runs); a later call starts anew."""
     global _pool
     if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
+        # still importing GX when nothing needed validating: stop it rather than wait
+        processes = list((getattr(_pool, "_processes", None) or {}).values())
+        _pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+            process.join(timeout=10)
         _pool = None
 
 
@@ -56,9 +60,7 @@ def validate_files(table: str, paths: dict[str, Path]) -> dict[str, dict]:
 
 
 def _import_gx() -> None:
-    from expectations.validate import _keep_pyspark_from_exiting
-
-    _keep_pyspark_from_exiting()
+    make_main_module_safe()
     import great_expectations  # noqa: F401
 
 

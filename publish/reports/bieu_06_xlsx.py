@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ingest.common.processes import spawn_pool
 from publish.reports.labels import ROMAN, fmt_date, period_label
 from publish.reports.marts import AGENCY_NAMES, BIEU_06_COUNTS, Marts, Period
 
@@ -86,7 +87,7 @@ def write_bieu_06_workbooks(marts: Marts, reports: Path, cache_dir: Path | None 
     }
     names = dict(marts.rows(AGENCY_NAMES))
     used: set[str] = set()
-    written = []
+    written, to_write = [], []
     for period in marts.periods():
         path = reports / f"bieu_06_{period.period}.xlsx"
         rows, fields = period_rows(marts, period)
@@ -98,18 +99,37 @@ def write_bieu_06_workbooks(marts: Marts, reports: Path, cache_dir: Path | None 
         if cached is not None and cached.exists():
             shutil.copyfile(cached, path)
         else:
-            build_workbook(period, rows, fields, names, agency_districts).save(path)
-            if cached is not None:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_name(f".{cached.name}.tmp")
-                shutil.copyfile(path, tmp)
-                os.replace(tmp, cached)
+            to_write.append(((period, rows, fields, names, agency_districts, path), cached))
         written.append(path)
+    _write_workbooks([job for job, _ in to_write])
+    for (*_, path), cached in to_write:
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, cached)
     if cache_dir is not None and Path(cache_dir).is_dir():
         for stale in Path(cache_dir).glob("*.xlsx"):
             if stale.name not in used:
                 stale.unlink(missing_ok=True)
     return written
+
+
+def _write_workbooks(jobs: list[tuple]) -> None:
+    """Write the workbooks on every core: each is seconds of single-threaded Python, and a
+    night rewrites the four periods that hold data_through (month, quarter, half, year)."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        for job in jobs:
+            _write_workbook(*job)
+        return
+    with spawn_pool(workers) as pool:
+        for future in [pool.submit(_write_workbook, *job) for job in jobs]:
+            future.result()
+
+
+def _write_workbook(period: Period, rows, fields, names, agency_districts, path: Path) -> None:
+    build_workbook(period, rows, fields, names, agency_districts).save(path)
 
 
 _CODE_FILES = ("bieu_06_xlsx.py", "labels.py", "marts.py")

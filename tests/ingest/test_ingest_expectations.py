@@ -72,3 +72,26 @@ def test_validate_batches_in_bounded_groups_names_the_bad_batch(landing, warehou
     summaries = validate.validate_batches("dossier_versions", frames)
     assert sorted(summaries) == sorted(frames)
     assert [key for key, s in sorted(summaries.items()) if not s["success"]] == ["b5"]
+
+
+def test_the_validation_worker_gives_the_summaries_of_this_process(landing, warehouse):
+    from expectations import worker
+
+    write_day(
+        landing,
+        DAY,
+        [dossier_line(), dossier_line(MaHoSo="000.00.11.H04-240401-0002", KenhThucHien=1)],
+    )
+    load_dossier_day(landing, warehouse, DAY, PII_KEY)
+    good = partition_path(warehouse, "dossier_versions", DAY)
+    bad = warehouse / "bad.parquet"
+    pl.read_parquet(good).with_columns(pl.Series("KenhThucHien", [7, 1], dtype=pl.Int8)).write_parquet(bad)
+    paths = {"2024-04-01": good, "2024-04-02": bad}
+
+    worker.prewarm()  # GX imported in a spawned process
+    try:
+        in_worker = worker.validate_files("dossier_versions", paths)
+    finally:
+        worker.shutdown()
+    assert worker.validate_files("dossier_versions", paths) == in_worker  # in this process
+    assert {key: s["success"] for key, s in in_worker.items()} == {"2024-04-01": True, "2024-04-02": False}
