@@ -125,7 +125,8 @@ def day_versions(ds: Dossiers, day: int, hi_idx: int):
     c = np.concatenate(cs) if cs else np.zeros(0, dtype=np.int64)
     if len(r) == 0:
         return r, r, r
-    key = ev[r, c].astype(np.int64) * 16 + c
+    # global row indices: index the whole array (ev is only the last block)
+    key = ds.ev[r, c].astype(np.int64) * 16 + c
     starts = np.r_[0, np.nonzero(np.diff(r))[0] + 1]
     kmax = np.maximum.reduceat(key, starts)
     rows = r[starts]
