@@ -400,7 +400,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="100k,1M", help="comma-separated: 100k,1M,10M")
     parser.add_argument("--10m", dest="ten_m", action="store_true", help="also run 10M dossiers")
     parser.add_argument("--threads", default=os.environ.get("TTHC_DUCKDB_THREADS", "2"))
-    parser.add_argument("--memory-limit", default=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "4GB"))
+    parser.add_argument("--memory-limit", default=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "3GB"))
     parser.add_argument("--no-write", action="store_true", help="print only, leave results.md")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]

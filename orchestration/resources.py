@@ -25,7 +25,7 @@ class WarehouseResource(dg.ConfigurableResource):
     dagster_home: str
     pii_key: str | None = None
     duckdb_threads: int = 2
-    duckdb_memory_limit: str = "4GB"
+    duckdb_memory_limit: str = "3GB"
     publications_kept: int = 30
     alert_webhook_url: str | None = None
     engine: str = "duckdb"

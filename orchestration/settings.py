@@ -98,7 +98,7 @@ def load_settings() -> Settings:
         dagster_home=_path("DAGSTER_HOME", ".dagster_home"),
         pii_key=os.environ.get("TTHC_PII_KEY") or None,
         duckdb_threads=int(os.environ.get("TTHC_DUCKDB_THREADS", "2")),
-        duckdb_memory_limit=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "4GB"),
+        duckdb_memory_limit=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "3GB"),
         publications_kept=int(os.environ.get("TTHC_PUBLICATIONS_KEPT", "30")),
         alert_webhook_url=os.environ.get("TTHC_ALERT_WEBHOOK_URL") or None,
         engine=(os.environ.get("TTHC_ENGINE") or "duckdb").strip().lower(),
