@@ -53,7 +53,7 @@ def test_validate_batch_on_a_good_and_a_bad_batch(landing, warehouse):
 def test_validate_batches_in_bounded_groups_names_the_bad_batch(landing, warehouse, monkeypatch):
     # More rows than one validation may hold: the batches are validated in groups (a year
     # of days at province scale once recursed forever here and failed the step).
-    import expectations.validate as validate
+    from expectations import validate
 
     write_day(
         landing,

@@ -17,7 +17,8 @@ print("child", child != os.getpid())
 def test_spawn_pool_from_a_command_line_main_and_from_stdin():
     # `python -c` has no main file and `python -` a main file named <stdin>: a plain spawn
     # re-runs neither and the child dies (BrokenProcessPool)
-    by_command = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
-    by_stdin = subprocess.run([sys.executable, "-"], input=SCRIPT, capture_output=True, text=True, timeout=120)
+    run = {"capture_output": True, "text": True, "timeout": 120}
+    by_command = subprocess.run([sys.executable, "-c", SCRIPT], check=False, **run)
+    by_stdin = subprocess.run([sys.executable, "-"], input=SCRIPT, check=False, **run)
     assert by_command.stdout.strip() == "child True", by_command.stderr[-2000:]
     assert by_stdin.stdout.strip() == "child True", by_stdin.stderr[-2000:]
