@@ -8,7 +8,7 @@ compares the raw layer with the state saved by the last successful full build:
   ``TTHC_WAREHOUSE_DIR/dbt_increment/changed_days.csv``, whose path dbt reads from the
   environment (TTHC_DBT_CHANGED_DAYS_FILE); the models recompute the dossiers having a
   version in those days, from all their versions. (A file, not a dbt var: a var that
-  changes every night makes dbt re-parse the whole project, ~8 s.)
+  changes every night makes dbt re-parse the whole project.)
 - anything else that can change rows already built (a day rewritten or removed, a reference
   file changed, the dbt project changed, the engine changed, no state or no warehouse):
   ``--full-refresh``.
