@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,22 +127,64 @@ def _name_key_to_partition(name_key: str, kind: str) -> str:
     return name_key
 
 
-# sha256 by (file identity, size, mtime, ctime), for this process only: one `tthc build`
-# scans the landing zone once per run (5-6 times), and a year of extracts is ~1 GB to hash
-# (~2 s each time at 1M dossiers). A rewritten file changes its ctime, so it is hashed again;
-# a new process always hashes once.
+# sha256 by (file identity, size, mtime, ctime). One `tthc build` scans the landing zone once
+# per run (5-6 times); a year of extracts is ~1 GB to hash at 1M dossiers, 22 GB at 10M (minutes
+# when it is not in the page cache). The memo lives for the process, and `scan_landing` keeps it
+# across builds in a file of the warehouse (`hash_cache`), so that a nightly build hashes only
+# the new files: what it costs grows with the new data, not with history. Trusting the stat
+# identity is the rule git uses for its index: any write or rename changes the file's ctime,
+# which no user can set back, so a rewritten file is hashed again.
 _SHA256_MEMO: dict[tuple, str] = {}
+# a file hashed within this many seconds of its last change may still be being written in the
+# same clock tick ("racy git"): its hash is not kept across builds
+_RACY_SECONDS = 2
+
+
+def _identity(path: Path, stat) -> tuple:
+    return (os.path.abspath(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _fingerprint(path: Path, rel: str, with_sha256: bool) -> LandingFile:
     stat = path.stat()
     digest = None
     if with_sha256:
-        identity = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        identity = _identity(path, stat)
         digest = _SHA256_MEMO.get(identity)
         if digest is None:
             digest = _SHA256_MEMO[identity] = sha256_of(path)
     return LandingFile(rel, stat.st_size, stat.st_mtime_ns, digest)
+
+
+def _read_hash_cache(cache_file: Path) -> None:
+    """Adds the hashes kept by earlier builds to this process's memo (an unreadable cache
+    only means hashing again)."""
+    try:
+        entries = json.loads(cache_file.read_text(encoding="utf-8"))["files"]
+        for *identity, digest in entries:
+            _SHA256_MEMO.setdefault(tuple(identity), digest)
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+
+
+def _write_hash_cache(cache_file: Path, landing_dir: Path) -> None:
+    """Keeps the hashes of the files under ``landing_dir`` that exist now, unchanged."""
+    root = os.path.join(os.path.abspath(landing_dir), "")
+    settled_before = time.time_ns() - _RACY_SECONDS * 1_000_000_000
+    entries = []
+    for identity, digest in sorted(_SHA256_MEMO.items()):
+        path = identity[0]
+        if not path.startswith(root) or identity[5] >= settled_before:
+            continue
+        try:
+            if _identity(Path(path), os.stat(path)) != identity:
+                continue
+        except OSError:
+            continue
+        entries.append([*identity, digest])
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+    temporary.write_text(json.dumps({"version": 1, "files": entries}), encoding="utf-8")
+    os.replace(temporary, cache_file)
 
 
 def scan_partition_folder(
@@ -216,9 +261,23 @@ def scan_partition_folder(
     return accepted, rejections
 
 
-def scan_landing(landing_dir: Path, with_sha256: bool = True) -> LandingInventory:
-    """Every partition file of the landing zone, with its fingerprint, and every refusal."""
+def scan_landing(
+    landing_dir: Path, with_sha256: bool = True, hash_cache: Path | None = None
+) -> LandingInventory:
+    """Every partition file of the landing zone, with its fingerprint, and every refusal.
+
+    ``hash_cache``: a file where the sha256 of unchanged files is kept between processes.
+    """
     landing_dir = Path(landing_dir)
+    if with_sha256 and hash_cache is not None:
+        _read_hash_cache(hash_cache)
+    inventory = _scan(landing_dir, with_sha256)
+    if with_sha256 and hash_cache is not None:
+        _write_hash_cache(hash_cache, landing_dir)
+    return inventory
+
+
+def _scan(landing_dir: Path, with_sha256: bool) -> LandingInventory:
     inventory = LandingInventory(partitions={k.table: {} for _, ks in SOURCES.values() for k in ks})
     for source, (kind, _) in SOURCES.items():
         root = landing_dir / source

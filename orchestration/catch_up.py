@@ -21,7 +21,6 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import dagster as dg
 
@@ -42,8 +41,13 @@ PARTITIONED_JOBS = {
 }
 
 
-def scan(landing_dir: Path) -> LandingInventory:
-    return scan_landing(landing_dir)
+LANDING_HASHES_FILE = "landing_hashes.json"
+
+
+def scan(settings: Settings) -> LandingInventory:
+    """The landing zone with the sha256 of every file; the hashes of unchanged files are
+    kept in the warehouse between builds (ingest/landing.py), so only new files are read."""
+    return scan_landing(settings.landing_dir, hash_cache=settings.warehouse_dir / LANDING_HASHES_FILE)
 
 
 def reference_fingerprint(inventory: LandingInventory) -> str:
@@ -202,7 +206,7 @@ def run_catch_up(
 
     settings.require_pii_key()  # fail before any work, with the clear message
     with exclusive_build(settings):
-        inventory = scan(settings.landing_dir)
+        inventory = scan(settings)
         known = {
             name: list(instance.get_dynamic_partitions(name)) for name in PARTITIONED_JOBS
         }

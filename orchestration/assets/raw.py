@@ -59,7 +59,7 @@ REFERENCE_KEY = dg.AssetKey(["raw", "reference"])
 def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings
     raw_layer.ensure_schema_files(settings.warehouse_dir)
-    inventory = catch_up.scan(settings.landing_dir)
+    inventory = catch_up.scan(settings)
     with timed(settings.warehouse_dir, "ingest", context.run_id, table="reference"):
         results = [r.to_dict() for r in load_reference(settings.landing_dir, settings.warehouse_dir)]
     for record in results:
@@ -118,7 +118,7 @@ def _partitioned_raw_asset(
         settings = warehouse.settings
         raw_layer.ensure_schema_files(settings.warehouse_dir)
         force = context.run.tags.get(FORCE_TAG) == "true"
-        inventory = catch_up.scan(settings.landing_dir)
+        inventory = catch_up.scan(settings)
         loaded, skipped, to_load = [], [], []
         delivered = catch_up.partition_keys(inventory, table)
         started = time.perf_counter()

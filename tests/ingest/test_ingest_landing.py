@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 from ingest.landing import find_partition_file, scan_landing
@@ -117,3 +119,61 @@ def test_find_partition_file_reports_a_missing_file(tmp_path):
     landed, problem = find_partition_file(tmp_path, "dossier_versions", "2024-04-01")
     assert landed is None
     assert problem == ("dossier_system/2024-04-01/", "no dossier_versions file delivered")
+
+
+def test_hash_cache_reads_only_changed_files_in_a_later_process(tmp_path, monkeypatch):
+    """The hashes of unchanged files are kept between builds; a file rewritten with the same
+    size and mtime is still hashed again (its ctime moved)."""
+    import os
+
+    from ingest import landing
+
+    landing_dir, cache = tmp_path / "landing", tmp_path / "warehouse" / "landing_hashes.json"
+    first = landing_dir / "dossier_system" / "2024-04-01" / "hoso_20240401.jsonl"
+    second = landing_dir / "dossier_system" / "2024-04-02" / "hoso_20240402.jsonl"
+    touch(first, "a\n")
+    touch(second, "b\n")
+    settled = time.time_ns() - 10 * 1_000_000_000  # older than the racy window
+    for path in (first, second):
+        os.utime(path, ns=(settled, settled))
+    # ctime cannot be set back: wait out the racy window instead of faking it
+    monkeypatch.setattr(landing, "_RACY_SECONDS", 0)
+    hashed = []
+    real_sha256_of = landing.sha256_of
+    monkeypatch.setattr(landing, "sha256_of", lambda p: hashed.append(Path(p).name) or real_sha256_of(p))
+
+    monkeypatch.setattr(landing, "_SHA256_MEMO", {})
+    before = scan_landing(landing_dir, hash_cache=cache).files("dossier_versions")
+    assert sorted(hashed) == ["hoso_20240401.jsonl", "hoso_20240402.jsonl"]
+
+    # a new process (empty memo): nothing is read again
+    hashed.clear()
+    monkeypatch.setattr(landing, "_SHA256_MEMO", {})
+    again = scan_landing(landing_dir, hash_cache=cache).files("dossier_versions")
+    assert hashed == []
+    assert again == before
+
+    # rewritten in place, same size, mtime set back: hashed again, new fingerprint
+    first.write_text("c\n", encoding="utf-8")
+    os.utime(first, ns=(settled, settled))
+    monkeypatch.setattr(landing, "_SHA256_MEMO", {})
+    after = scan_landing(landing_dir, hash_cache=cache).files("dossier_versions")
+    assert hashed == ["hoso_20240401.jsonl"]
+    assert after["2024-04-01"].size == before["2024-04-01"].size
+    assert after["2024-04-01"].mtime_ns == before["2024-04-01"].mtime_ns
+    assert after["2024-04-01"].fingerprint != before["2024-04-01"].fingerprint
+    assert after["2024-04-02"] == before["2024-04-02"]
+
+    # a removed file leaves the cache
+    second.unlink()
+    monkeypatch.setattr(landing, "_SHA256_MEMO", {})
+    scan_landing(landing_dir, hash_cache=cache)
+    kept = [entry[0] for entry in json.loads(cache.read_text(encoding="utf-8"))["files"]]
+    assert kept == [str(first.absolute())]
+
+
+def test_a_just_written_file_is_not_kept_in_the_hash_cache(tmp_path):
+    landing_dir, cache = tmp_path / "landing", tmp_path / "landing_hashes.json"
+    touch(landing_dir / "vneid" / "2024-04-01" / "vneid_20240401.csv", "a\n")
+    scan_landing(landing_dir, hash_cache=cache)
+    assert json.loads(cache.read_text(encoding="utf-8"))["files"] == []
