@@ -51,8 +51,27 @@ def _children(pid: int, table: dict[int, list[int]]) -> list[int]:
     return out
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (from /proc)."""
+def _process_kind(pid: int, root: int) -> str:
+    """Which part of the build a process is, from its command line."""
+    if pid == root:
+        return "tthc build"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            argv = handle.read().split(b"\0")
+    except OSError:
+        return "other"
+    line = b" ".join(argv)
+    if b"multiprocessing" in line:
+        return "workers (GX, workbooks)"
+    if any(Path(arg.decode(errors="replace")).name == "dbt" for arg in argv[:2]):
+        return "dbt"
+    return "other"
+
+
+def tree_memory(pid: int) -> dict[str, dict[str, int]]:
+    """Resident bytes of ``pid`` and all its descendants (from /proc), by kind of process
+    and by kind of page: ``anon`` (heap: what the process allocated) and ``file`` (pages of
+    files it mapped or read through mmap, which the kernel can drop under pressure)."""
     table: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -63,28 +82,37 @@ def tree_rss(pid: int) -> int:
             table.setdefault(int(fields[1]), []).append(int(entry))
         except (OSError, IndexError):
             continue
-    total = 0
+    memory: dict[str, dict[str, int]] = {}
     for p in _children(pid, table):
         try:
-            with open(f"/proc/{p}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
-            pass
-    return total
+            with open(f"/proc/{p}/status") as handle:
+                status = dict(line.split(":", 1) for line in handle if line.startswith("Rss"))
+        except (OSError, ValueError):
+            continue
+        kind = memory.setdefault(_process_kind(p, pid), {"anon": 0, "file": 0})
+        kind["anon"] += int(status.get("RssAnon", "0 kB").split()[0]) * 1024
+        kind["file"] += sum(int(status.get(k, "0 kB").split()[0]) * 1024 for k in ("RssFile", "RssShmem"))
+    return memory
 
 
-def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak tree RSS bytes, exit code)."""
+def total_bytes(memory: dict[str, dict[str, int]]) -> int:
+    return sum(kind["anon"] + kind["file"] for kind in memory.values())
+
+
+def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int, dict]:
+    """(wall seconds, peak tree RSS bytes, exit code, the tree's memory at that peak)."""
     started = time.perf_counter()
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        peak = 0
+        peak, at_peak = 0, {}
         done = threading.Event()
 
         def poll():
-            nonlocal peak
+            nonlocal peak, at_peak
             while not done.is_set():
-                peak = max(peak, tree_rss(proc.pid))
+                memory = tree_memory(proc.pid)
+                if total_bytes(memory) > peak:
+                    peak, at_peak = total_bytes(memory), memory
                 done.wait(0.05)
 
         poller = threading.Thread(target=poll, daemon=True)
@@ -92,7 +120,7 @@ def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int]
         code = proc.wait()
         done.set()
         poller.join()
-    return time.perf_counter() - started, peak, code
+    return time.perf_counter() - started, peak, code, at_peak
 
 
 # --------------------------------------------------------------------------- data
@@ -255,7 +283,7 @@ def baseline(landing: Path, env: dict, log: Path) -> tuple[float, int, list[list
     sql = BASELINE_SQL.format(glob=f"{landing}/dossier_system/*/*.jsonl*", columns=columns)
     out = log.with_suffix(".json")
     cmd = [str(PYTHON), "-c", BASELINE_SCRIPT, sql, env["TTHC_DUCKDB_THREADS"], env["TTHC_DUCKDB_MEMORY_LIMIT"]]
-    wall, peak, code = run_measured(cmd, env, out)
+    wall, peak, code, _ = run_measured(cmd, env, out)
     if code != 0:
         raise RuntimeError(f"baseline failed: {out.read_text()[-2000:]}")
     result = json.loads(out.read_text().strip().splitlines()[-1])
@@ -299,10 +327,13 @@ def stage_times(warehouse: Path, since: float) -> dict[str, float]:
 
 def build(work: Path, env: dict, label: str) -> dict:
     since = time.time()
-    wall, peak, code = run_measured([str(TTHC), "build"], env, work / f"{label}.log")
+    wall, peak, code, at_peak = run_measured([str(TTHC), "build"], env, work / f"{label}.log")
     if code != 0:
         raise RuntimeError(f"{label} build failed (exit {code}); see {work / f'{label}.log'}")
-    return {"wall": wall, "peak": peak, "stages": stage_times(Path(env["TTHC_WAREHOUSE_DIR"]), since)}
+    return {
+        "wall": wall, "peak": peak, "at_peak": at_peak,
+        "stages": stage_times(Path(env["TTHC_WAREHOUSE_DIR"]), since),
+    }  # fmt: skip
 
 
 def bench_size(size: str, threads: str, memory: str) -> dict:
@@ -383,6 +414,26 @@ def table(results: list[dict]) -> str:
             f"{r['baseline_peak'] / 2**30:.2f} | {r['records'] / r['baseline']:,.0f} | 1.00x | "
             f"matches mart: {'yes' if r['baseline_matches'] else 'NO'} |"
         )
+    return head + "\n".join(rows) + "\n\n" + peak_table(results)
+
+
+def peak_table(results: list[dict]) -> str:
+    """Who held the memory at each build's peak: heap (anon) and file pages, GiB."""
+    kinds = ("tthc build", "dbt", "workers (GX, workbooks)", "other")
+    head = (
+        "Memory at the moment of each build's peak, GiB (anon = allocated; file = pages of "
+        "mapped files, which the kernel may drop):\n\n"
+        "| data | run | peak | " + " | ".join(f"{k} anon | {k} file" for k in kinds) + " |\n"
+        "|---|---|---:|" + "---:|" * (2 * len(kinds)) + "\n"
+    )
+    rows = []
+    for r in results:
+        for run in ("full", "increment"):
+            at_peak = r[run].get("at_peak", {})
+            cells = [
+                f"{at_peak.get(k, {}).get(page, 0) / 2**30:.2f}" for k in kinds for page in ("anon", "file")
+            ]
+            rows.append(f"| {r['size']} | {run} | {r[run]['peak'] / 2**30:.2f} | " + " | ".join(cells) + " |")
     return head + "\n".join(rows) + "\n"
 
 

@@ -17,15 +17,17 @@ TTHC = str(Path(sys.executable).parent / "tthc")
 
 
 # Tests that share a built warehouse run on the same pytest-xdist worker (make test runs
-# two workers with --dist loadgroup), so each shared build is made once.
+# two workers with --dist loadgroup), so each shared build is made once. The other tests of
+# a module stay together too: a module-scoped build (the Spark and DuckDB builds, the demo,
+# the incremental builds) split over the two workers was made twice, once on each.
 SHARED_BUILDS = ("sample_build", "fault_build", "clean_build", "built")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         shared = [name for name in SHARED_BUILDS if name in getattr(item, "fixturenames", ())]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
+        group = shared[0] if shared else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def copy_samples(target: Path) -> Path:
