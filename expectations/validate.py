@@ -8,6 +8,7 @@ and never copied.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 import uuid
@@ -27,11 +28,6 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
     """Validate ``frame`` (raw rows of ``table``) against its suite; JSON-able summary."""
     if table not in SUITES:
         raise ValueError(f"no expectation suite for {table!r}")
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    make_main_module_safe()  # GX imports pyspark when installed: see ingest/common/processes.py
-    import great_expectations as gx  # heavy: only when a batch is validated
-    import great_expectations.expectations as gxe
 
     # Nested columns cannot go through pandas/GX usefully and derived columns are added for
     # the suite: with either, the ordered column list is checked here, on the batch as loaded.
@@ -46,33 +42,7 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
         suite_items = [
             e for e in suite_items if e["type"] != "expect_table_columns_to_match_ordered_list"
         ]
-    context = _context()
-    name = f"{table}_{uuid.uuid4().hex[:8]}"
-    batch = (
-        context.data_sources.add_pandas(name)
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe(name)
-        .get_batch(batch_parameters={"dataframe": pdf})
-    )
-    suite = gx.ExpectationSuite(name=f"raw_{table}")
-    for item in suite_items:
-        suite.add_expectation(getattr(gxe, _class_name(item["type"]))(**item["kwargs"]))
-    result = batch.validate(
-        suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 0}
-    )
-    expectations = []
-    for r in result.results:
-        config = r.expectation_config
-        details = r.result or {}
-        expectations.append(
-            {
-                "type": config.type,
-                "column": _column_of(config.type, config.kwargs),
-                "success": bool(r.success),
-                "unexpected_count": details.get("unexpected_count"),
-                "unexpected_percent": details.get("unexpected_percent"),
-            }
-        )
+    expectations = _validate_pandas(table, pdf, suite_items)
     if check_columns_here:
         expectations.insert(
             0,
@@ -98,6 +68,8 @@ def validate_batch(table: str, frame: pl.DataFrame) -> dict:
 @functools.cache
 def _context():
     """One ephemeral GX context per process (creating one costs ~0.1 s per batch)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
     make_main_module_safe()  # GX imports pyspark when installed: see ingest/common/processes.py
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -211,30 +183,60 @@ def _all_passed(table: str, frame: pl.DataFrame, items: list[dict]) -> dict:
 
 def _run_suite(table: str, frame: pl.DataFrame, suite_items: list[dict]) -> dict:
     """GX on ``frame`` with ``suite_items`` (derived columns added, nested ones dropped)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    make_main_module_safe()  # GX imports pyspark when installed: see ingest/common/processes.py
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
 
     for name, (a, b) in DERIVED.get(table, {}).items():
         frame = frame.with_columns((pl.col(a) + pl.col(b)).alias(name))
     pdf = frame.drop([c for c in NESTED if c in frame.columns]).to_pandas()
-    context = _context()
+    return {"success": all(e["success"] for e in _validate_pandas(table, pdf, suite_items))}
+
+
+def _validate_pandas(table: str, pdf, suite_items: list[dict]) -> list[dict]:
+    """The outcome of each expectation of ``suite_items`` on the pandas frame ``pdf``
+    (type, column, success, unexpected count and percent), as plain values.
+
+    GX's objects hold the frame in reference cycles, which Python's cyclic collector frees
+    only now and then: a worker validating a 10M-dossier year (62 groups of ~400k rows) grew
+    by ~0.1 GiB a group, to 10 GiB (benchmarks/results.md). So only plain values leave this
+    function, the data source is deleted and the cycles are collected: the frame is freed
+    as soon as the caller drops it, and the worker stays under ~1 GiB.
+    """
+    context = _context()  # first: it makes the GX import safe
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     name = f"{table}_{uuid.uuid4().hex[:8]}"
-    batch = (
-        context.data_sources.add_pandas(name)
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe(name)
-        .get_batch(batch_parameters={"dataframe": pdf})
-    )
-    suite = gx.ExpectationSuite(name=f"raw_{table}")
-    for item in suite_items:
-        suite.add_expectation(getattr(gxe, _class_name(item["type"]))(**item["kwargs"]))
-    result = batch.validate(
-        suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 0}
-    )
-    return {"success": bool(result.success)}
+    batch = result = None
+    try:
+        batch = (
+            context.data_sources.add_pandas(name)
+            .add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe(name)
+            .get_batch(batch_parameters={"dataframe": pdf})
+        )
+        suite = gx.ExpectationSuite(name=f"raw_{table}")
+        for item in suite_items:
+            suite.add_expectation(getattr(gxe, _class_name(item["type"]))(**item["kwargs"]))
+        result = batch.validate(
+            suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 0}
+        )
+        outcomes = []
+        for r in result.results:
+            config, details = r.expectation_config, r.result or {}
+            outcomes.append(
+                {
+                    "type": config.type,
+                    "column": _column_of(config.type, config.kwargs),
+                    "success": bool(r.success),
+                    "unexpected_count": details.get("unexpected_count"),
+                    "unexpected_percent": details.get("unexpected_percent"),
+                }
+            )
+    finally:
+        batch = result = suite = None
+        if name in context.data_sources.all():
+            context.data_sources.delete(name)
+        gc.collect()
+    return outcomes
 
 
 def _ordered_columns(table: str) -> list[str]:
