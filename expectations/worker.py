@@ -1,7 +1,8 @@
 """Great Expectations in a worker process, imported before it is needed.
 
-Importing GX costs ~10 s of one core, more than validating a night's batch (~0.5 s). A build
-that will load files calls ``prewarm()`` first thing: a worker process starts importing GX on
+Importing GX costs ~3 s of one core (~10 s where its bytecode is not written), more than
+validating a night's batch (~0.5 s). A build that will load files calls ``prewarm()`` first
+thing: a worker process starts importing GX on
 the second core while the build process loads its definitions, scans the landing zone and
 reads the new files; the validations then run in that worker (``validate_files``). Without
 a worker (a step run alone from the UI), or if it died, they run in the calling process.

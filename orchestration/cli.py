@@ -39,7 +39,7 @@ def _build(args) -> int:
     except MissingPiiKey as exc:
         print(f"tthc build: {exc}", file=sys.stderr)
         return 2
-    # GX takes ~10 s to import: a worker process imports it on the other core while this one
+    # GX takes ~3 s to import (~10 s without bytecode): a worker process imports it on the other core while this one
     # loads the definitions (~7 s) and the new files (expectations/worker.py)
     from expectations.worker import prewarm
 
