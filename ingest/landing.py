@@ -135,9 +135,10 @@ def _name_key_to_partition(name_key: str, kind: str) -> str:
 # identity is the rule git uses for its index: any write or rename changes the file's ctime,
 # which no user can set back, so a rewritten file is hashed again.
 _SHA256_MEMO: dict[tuple, str] = {}
-# a file hashed within this many seconds of its last change may still be being written in the
-# same clock tick ("racy git"): its hash is not kept across builds
+# a file hashed within this many seconds of its last change may still have been written in
+# the same clock tick ("racy git"): its hash is used by this process but not kept
 _RACY_SECONDS = 2
+_UNSETTLED: set[tuple] = set()
 
 
 def _identity(path: Path, stat) -> tuple:
@@ -151,6 +152,8 @@ def _fingerprint(path: Path, rel: str, with_sha256: bool) -> LandingFile:
         identity = _identity(path, stat)
         digest = _SHA256_MEMO.get(identity)
         if digest is None:
+            if stat.st_ctime_ns >= time.time_ns() - _RACY_SECONDS * 1_000_000_000:
+                _UNSETTLED.add(identity)
             digest = _SHA256_MEMO[identity] = sha256_of(path)
     return LandingFile(rel, stat.st_size, stat.st_mtime_ns, digest)
 
@@ -169,11 +172,10 @@ def _read_hash_cache(cache_file: Path) -> None:
 def _write_hash_cache(cache_file: Path, landing_dir: Path) -> None:
     """Keeps the hashes of the files under ``landing_dir`` that exist now, unchanged."""
     root = os.path.join(os.path.abspath(landing_dir), "")
-    settled_before = time.time_ns() - _RACY_SECONDS * 1_000_000_000
     entries = []
     for identity, digest in sorted(_SHA256_MEMO.items()):
         path = identity[0]
-        if not path.startswith(root) or identity[5] >= settled_before:
+        if not path.startswith(root) or identity in _UNSETTLED:
             continue
         try:
             if _identity(Path(path), os.stat(path)) != identity:
