@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, parse_as_of
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -29,6 +29,9 @@ class WarehouseResource(dg.ConfigurableResource):
     publications_kept: int = 30
     alert_webhook_url: str | None = None
     engine: str = "duckdb"
+    as_of: str = ""  # ISO date; empty = today
+    settle_seconds: float = 60.0
+    max_unpacked_bytes: int = 4 * 1024**3
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -43,6 +46,9 @@ class WarehouseResource(dg.ConfigurableResource):
             publications_kept=settings.publications_kept,
             alert_webhook_url=settings.alert_webhook_url,
             engine=settings.engine,
+            as_of=settings.as_of.isoformat() if settings.as_of else "",
+            settle_seconds=settings.settle_seconds,
+            max_unpacked_bytes=settings.max_unpacked_bytes,
         )
 
     @property
@@ -58,6 +64,9 @@ class WarehouseResource(dg.ConfigurableResource):
             publications_kept=self.publications_kept,
             alert_webhook_url=self.alert_webhook_url,
             engine=self.engine,
+            as_of=parse_as_of(self.as_of),
+            settle_seconds=self.settle_seconds,
+            max_unpacked_bytes=self.max_unpacked_bytes,
         )
 
 

@@ -6,7 +6,9 @@ Assets, resources, the CLI and the dbt profile read paths and keys from here, ne
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +33,22 @@ class Settings:
     publications_kept: int
     alert_webhook_url: str | None
     engine: str = "duckdb"
+    # TTHC_AS_OF: the date that freshness and folder dates are judged at; None = the day of
+    # use (a UI or daemon process lives for weeks: "today" is resolved when it is read)
+    as_of: dt.date | None = None
+    # a landing file modified less than this many seconds before the scan is still being
+    # uploaded: left for the next run, reported as pending (sources.md, "uploads in progress")
+    settle_seconds: float = 60.0
+    # a compressed file that unpacks to more than this is rejected (sources.md, "bounded memory")
+    max_unpacked_bytes: int = 4 * 1024**3
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"TTHC_ENGINE must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+
+    @property
+    def as_of_date(self) -> dt.date:
+        return self.as_of or dt.date.today()
 
     @property
     def warehouse_db(self) -> Path:
@@ -85,6 +99,29 @@ def _path(name: str, default: str) -> Path:
     return Path(os.path.abspath(path))
 
 
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?B)?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a size written ``4GiB``, ``512MB``, ``1.5G`` or ``1048576`` (powers of 1024:
+    an operator writing 4GB for a limit means the same thing as 4GiB here)."""
+    match = _SIZE.match(text or "")
+    if not match:
+        raise ValueError(f"not a size: {text!r} (write e.g. 4GiB, 512MiB or a number of bytes)")
+    number, unit = float(match.group(1)), match.group(2).upper()
+    return int(number * 1024 ** (" KMGT".index(unit) if unit else 0))
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    """TTHC_AS_OF: an ISO date, or None (today, resolved at use) when unset."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"TTHC_AS_OF must be a date YYYY-MM-DD, not {text!r}") from exc
+
+
 def load_settings() -> Settings:
     """Resolve the configuration from the environment, with the defaults of operations.md.
 
@@ -102,4 +139,7 @@ def load_settings() -> Settings:
         publications_kept=int(os.environ.get("TTHC_PUBLICATIONS_KEPT", "30")),
         alert_webhook_url=os.environ.get("TTHC_ALERT_WEBHOOK_URL") or None,
         engine=(os.environ.get("TTHC_ENGINE") or "duckdb").strip().lower(),
+        as_of=parse_as_of(os.environ.get("TTHC_AS_OF")),
+        settle_seconds=float(os.environ.get("TTHC_SETTLE_SECONDS") or 60),
+        max_unpacked_bytes=parse_size(os.environ.get("TTHC_MAX_UNPACKED_BYTES") or "4GiB"),
     )

@@ -49,6 +49,8 @@ def build_env(root: Path, landing: Path | None = None, pii_key: str = "test-key"
         "TTHC_PUBLISH_DIR": str(root / "published"),
         "DAGSTER_HOME": str(root / "dagster_home"),
         "TTHC_PII_KEY": pii_key,
+        # the tests write their landing files just before they build: settled at once
+        "TTHC_SETTLE_SECONDS": "0",
     }
 
 
