@@ -24,6 +24,9 @@ class LoadResult:
     rejected: str | None = None  # why the whole file was rejected (names the file)
     warnings: list[str] = field(default_factory=list)
     checks: dict = field(default_factory=dict)
+    # the load failed for a reason that is not a verdict on the file (an unexpected error):
+    # the planner tries it again at the next build
+    retry: bool = False
 
     @property
     def ok(self) -> bool:

@@ -15,7 +15,10 @@ import polars as pl
 from ingest.load_result import LoadResult
 from ingest.raw_layer import _PARTITION_KEY, PARTITIONED_TABLES
 
-REFERENCE_REASONS = frozenset({"unknown_procedure", "unknown_agency", "unknown_unit"})
+# reason -> the reference file that may learn the code; the planner reloads a partition
+# holding such rows when one of these files changes (orchestration/catch_up.py)
+REFERENCE_OF_REASON = {"unknown_procedure": "tthc", "unknown_agency": "don_vi", "unknown_unit": "dvhc"}
+REFERENCE_REASONS = frozenset(REFERENCE_OF_REASON)
 
 
 def reasons_needing_reference(result: LoadResult) -> dict[str, int]:

@@ -16,23 +16,23 @@ A file lock makes catch-ups strictly one at a time: DuckDB allows one writer per
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
+import functools
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
+import yaml
 
 from ingest import pii, raw_layer
-from ingest.landing import LandingInventory, scan_landing
+from ingest.landing import LandingInventory, ScanRules, scan_landing
+from ingest.second_chance import REFERENCE_OF_REASON
 from orchestration.load_records import read_partition_record, read_reference_records
 from orchestration.partitions import PARTITIONS_BY_TABLE
-from orchestration.settings import Settings
-
-# Reasons whose rows get a second chance when the reference files change (sources.md:
-# a code unknown today may be added to don_vi.csv or tthc.csv tomorrow).
-REFERENCE_DEPENDENT_REASONS = ("unknown_procedure", "unknown_agency")
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 PARTITIONED_JOBS = {
     "dossier_days": "load_dossier_days",
@@ -44,24 +44,51 @@ PARTITIONED_JOBS = {
 LANDING_HASHES_FILE = "landing_hashes.json"
 
 
-def scan(settings: Settings) -> LandingInventory:
+@functools.cache
+def working_calendar() -> tuple[dt.date, dt.date]:
+    """The first and last day of dbt's working-day calendar (dbt_project.yml's vars): a
+    dossier day outside it would get no working-day count at all."""
+    variables = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    return (
+        dt.date.fromisoformat(variables["calendar_start_date"]),
+        dt.date.fromisoformat(variables["calendar_end_date"]),
+    )
+
+
+def scan_rules(settings: Settings) -> ScanRules:
+    """Settled files only; folder dates within the working calendar and not after TTHC_AS_OF."""
+    first, last = working_calendar()
+    return ScanRules(
+        settle_seconds=settings.settle_seconds,
+        first_date=first,
+        last_date=min(last, settings.as_of_date),
+    )
+
+
+def scan(settings: Settings, with_sha256: bool = True) -> LandingInventory:
     """The landing zone with the sha256 of every file; the hashes of unchanged files are
     kept in the warehouse between builds (ingest/landing.py), so only new files are read."""
-    return scan_landing(settings.landing_dir, hash_cache=settings.warehouse_dir / LANDING_HASHES_FILE)
+    return scan_landing(
+        settings.landing_dir,
+        with_sha256=with_sha256,
+        hash_cache=settings.warehouse_dir / LANDING_HASHES_FILE if with_sha256 else None,
+        rules=scan_rules(settings),
+    )
 
 
 def reference_fingerprint(inventory: LandingInventory) -> str:
-    """One hash over the reference files that door rules depend on (codes)."""
+    """One hash over the reference files that door rules depend on (codes of procedures,
+    agencies and administrative units): a change gives their quarantined rows a second chance."""
     digest = hashlib.sha256()
-    for name in ("don_vi", "tthc"):
+    for name in sorted(set(REFERENCE_OF_REASON.values())):
         landed = inventory.reference.get(name)
         digest.update(f"{name}={landed.fingerprint if landed else '-'};".encode())
     return digest.hexdigest()
 
 
 def partition_keys(inventory: LandingInventory, table: str) -> set[str]:
-    """Partitions a source delivered: accepted files and files rejected for that partition
-    (a rejected delivery is loaded too, so that its rejection is recorded and reported)."""
+    """Partitions a source delivered: accepted files and ambiguous deliveries of a partition
+    (loaded too, so that the rejection is recorded beside the last accepted delivery)."""
     keys = set(inventory.files(table))
     keys |= {r.partition_key for r in inventory.rejections if r.table == table and r.partition_key}
     return keys
@@ -95,8 +122,10 @@ def is_stale(settings: Settings, inventory: LandingInventory, table: str, key: s
         and record.get("pii_key_id") != pii.key_id(settings.pii_key.encode("utf-8"))
     ):
         return True
+    if record.get("retry"):  # the load failed unexpectedly (not a verdict on the file)
+        return True
     reasons = record.get("quarantine_reasons", {})
-    if any(r in reasons for r in REFERENCE_DEPENDENT_REASONS):
+    if any(r in reasons for r in REFERENCE_OF_REASON):
         return record.get("reference_fingerprint") != reference_fingerprint(inventory)
     return False
 

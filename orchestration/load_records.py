@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.raw_layer import load_record_path, write_text_atomically
+from ingest.raw_layer import (
+    load_record_path,
+    partition_path,
+    quarantine_path,
+    write_text_atomically,
+)
 
 REFERENCE_RECORDS = "reference.json"
 
@@ -44,3 +49,40 @@ def read_all_records(warehouse_dir: Path) -> list[dict]:
         records.append(json.loads(path.read_text(encoding="utf-8")))
     records.extend(read_reference_records(warehouse_dir))
     return records
+
+
+def record_in_force(new: dict, previous: dict | None, warehouse_dir: Path) -> dict:
+    """The record to keep for a partition after a load (sources.md, "Deliveries as they
+    really arrive").
+
+    A rejected re-delivery (empty, not UTF-8, ambiguous, unreadable) changes nothing but the
+    report: the last accepted delivery stays in force with its rows and its status, so a day
+    held back for more than 5% quarantined stays held back until a good re-delivery, instead
+    of being published in part. The rejection is kept beside it (``rejected_redelivery``),
+    and ``delivery_fingerprint`` follows the landing zone, so the same bad file is not
+    loaded again every night.
+    """
+    if not new.get("rejected") or previous is None:
+        return new
+    if previous.get("rejected"):  # nothing accepted before: the partition is a gap
+        return new
+    if new["table"] == "dossier_versions" and previous.get("pii_key_id") != new.get("pii_key_id"):
+        # the accepted rows carry applicant keys of another TTHC_PII_KEY and cannot be
+        # rehashed without a readable file: a gap, never a mix of two keys
+        table, key = new["table"], new["partition_key"]
+        partition_path(warehouse_dir, table, key).unlink(missing_ok=True)
+        quarantine_path(warehouse_dir, table, key).unlink(missing_ok=True)
+        gap = dict(new)
+        gap["rejected"] = (
+            f"{new['rejected']} (the earlier delivery was hashed with another TTHC_PII_KEY "
+            "and was removed: the day is a gap until a good re-delivery)"
+        )
+        return gap
+    kept = {k: v for k, v in previous.items() if k not in ("rejected_redelivery", "retry")}
+    kept.update(
+        run_id=new.get("run_id"),
+        delivery_fingerprint=new.get("delivery_fingerprint"),
+        rejected_redelivery=new["rejected"],
+        retry=bool(new.get("retry")),
+    )
+    return kept

@@ -1,7 +1,9 @@
 """The landing sensor: one catch-up run for whatever new or re-delivered files a tick finds.
 
 The cursor remembers each landing file's (size, mtime, sha256) as of the last run it asked
-for; a file is hashed again only when its size or mtime changed. A file is "new" when its
+for; a file is hashed again only when its size or mtime changed. Uploads in progress are
+not looked at: names of ``ingest.landing.is_upload_in_progress``, and files changed less than
+TTHC_SETTLE_SECONDS ago, which stay out of the cursor so that a later tick sees them settled. A file is "new" when its
 hash differs from the cursor's AND from its last load record, so files that `tthc build`
 already loaded never start a run. The sensor opens no database (DuckDB's single-writer lock).
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingest.landing import sha256_of
+from ingest.landing import ScanRules, is_upload_in_progress, sha256_of
 from orchestration.jobs import nightly_build
 from orchestration.load_records import read_partition_record
 from orchestration.settings import load_settings
@@ -21,16 +23,20 @@ from orchestration.settings import load_settings
 _ROOTS = ("dossier_system", "dvc_portal", "vneid", "reference")
 
 
-def landing_files(landing_dir: Path) -> dict[str, tuple[int, int]]:
-    """Every regular, non-hidden file under the source folders: path -> (size, mtime_ns)."""
+def landing_files(landing_dir: Path, rules: ScanRules | None = None) -> dict[str, tuple[int, int]]:
+    """Every settled regular file under the source folders that is not an upload in
+    progress: path -> (size, mtime_ns)."""
+    rules = rules or ScanRules()
     files = {}
     for root in _ROOTS:
         base = landing_dir / root
         if not base.is_dir():
             continue
         for path in base.rglob("*"):
-            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-                stat = path.stat()
+            if is_upload_in_progress(path.name) or path.is_symlink() or not path.is_file():
+                continue
+            stat = path.stat()
+            if rules.is_settled(stat):
                 files[path.relative_to(landing_dir).as_posix()] = (stat.st_size, stat.st_mtime_ns)
     return files
 
@@ -62,7 +68,7 @@ def already_loaded(warehouse_dir: Path, rel_path: str, sha: str) -> bool:
 def landing_sensor(context: dg.SensorEvaluationContext):
     settings = load_settings()
     seen: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
-    current = landing_files(settings.landing_dir)
+    current = landing_files(settings.landing_dir, ScanRules(settle_seconds=settings.settle_seconds))
     cursor: dict[str, list] = {}
     changed: list[str] = []
     for rel, (size, mtime) in sorted(current.items()):

@@ -46,6 +46,9 @@ def batch_problems(record: dict) -> list[tuple[bool, str]]:
     if record.get("rejected"):
         problems.append((False, f"rejected: {record['rejected']}"))
         return problems
+    if record.get("rejected_redelivery"):
+        # the last accepted delivery stays in force, and so does its verdict below
+        problems.append((False, f"rejected: {record['rejected_redelivery']}"))
     read, loaded, held = record["rows_read"], record["rows_loaded"], record["rows_quarantined"]
     if read != loaded + held:
         problems.append((True, f"{where}: rows read {read} != loaded {loaded} + quarantined {held}"))

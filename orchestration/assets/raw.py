@@ -6,6 +6,7 @@ unchanged since its last load is skipped, so re-running costs nothing and change
 """
 
 
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +17,10 @@ import dagster as dg
 from ingest import pii, raw_layer
 from ingest.dossier_system import load_dossier_day
 from ingest.dvc_portal import load_report_766, load_synced_list
+from ingest.load_result import LoadResult
 from ingest.reference import load_reference
 from ingest.vneid import load_vneid_snapshot
-from orchestration import catch_up, timings
+from orchestration import catch_up, load_records, timings
 from orchestration.assets.landing import (
     landing_dossier_system,
     landing_dvc_portal,
@@ -33,7 +35,7 @@ from orchestration.load_records import (
 )
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings
+from orchestration.settings import MissingPiiKey, Settings
 from orchestration.timings import timed
 
 # A read can fail for a passing reason (a network share that blinks, a file still being
@@ -142,7 +144,7 @@ def _partitioned_raw_asset(
         # releases the GIL; 2 threads load a year of days ~1.5x faster than one on 2 cores).
         # Records are saved in partition order as each load ends.
         with ThreadPoolExecutor(max_workers=max(1, settings.duckdb_threads)) as pool:
-            results = pool.map(lambda k: (k, loader(settings, k)), to_load)
+            results = pool.map(lambda k: (k, load_one(loader, settings, table, k)), to_load)
             for key, result in results:
                 record = result.to_dict()
                 record["run_id"] = context.run_id
@@ -150,6 +152,8 @@ def _partitioned_raw_asset(
                 record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
                 if table == "dossier_versions":
                     record["pii_key_id"] = pii.key_id(settings.require_pii_key())
+                previous = read_partition_record(settings.warehouse_dir, table, key)
+                record = load_records.record_in_force(record, previous, settings.warehouse_dir)
                 save_partition_record(settings.warehouse_dir, table, key, record)
                 loaded.append(record)
         timings.record(settings.warehouse_dir, "ingest", time.perf_counter() - started, context.run_id,
@@ -169,6 +173,31 @@ def _partitioned_raw_asset(
         yield from door_check_results(asset_key, loaded, gx_summary, with_total_row)
 
     return _asset
+
+
+def load_one(loader: Loader, settings: Settings, table: str, key: str) -> LoadResult:
+    """One partition's load; whatever goes wrong with one file never stops the others.
+
+    The loaders reject bad files themselves (sources.md: no file can stop a build). An
+    exception that escapes one anyway (a bug, a disk error) becomes a rejection of that file
+    naming the error's type only (its text could quote a value from the file), marked for
+    a retry at the next build; the traceback goes to the build log.
+    """
+    try:
+        return loader(settings, key)
+    except MissingPiiKey:
+        raise  # a setting, not a file: the whole build must stop with its message
+    except Exception as exc:
+        logging.getLogger("tthc.ingest").exception("loading %s/%s failed", table, key)
+        landed = catch_up.scan(settings, with_sha256=False).files(table).get(key)
+        rel = landed.path if landed else f"{table}/{key}"
+        result = LoadResult(table, key, rel)
+        result.rejected = (
+            f"{rel}: rejected: could not be read ({type(exc).__name__}); it is tried again at "
+            "the next build, and the last accepted delivery stays in force"
+        )
+        result.retry = True
+        return result
 
 
 def _validate_partitions(settings: Settings, table: str, records: list[dict]) -> dict | None:

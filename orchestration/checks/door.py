@@ -45,7 +45,9 @@ def door_check_results(
         r for r in accepted
         if r["rows_read"] and r["rows_quarantined"] / r["rows_read"] > QUARANTINE_BLOCKING_SHARE
     ]  # fmt: skip
-    rejected = [r for r in records if r.get("rejected")]
+    # whole files refused, a re-delivery among them (its partition keeps its last accepted
+    # delivery, counted in `accepted` above)
+    rejected = [r for r in records if r.get("rejected") or r.get("rejected_redelivery")]
     reasons: dict[str, int] = {}
     for r in accepted:
         for reason, rows in r.get("quarantine_reasons", {}).items():
@@ -78,7 +80,9 @@ def door_check_results(
             asset_key=asset_key, check_name=FILES_ACCEPTED, passed=not rejected,
             severity=dg.AssetCheckSeverity.WARN,
             description=_files_message(rejected, "rejected"),
-            metadata={"rejected": dg.MetadataValue.json({r["file"] or r["partition_key"]: r["rejected"] for r in rejected})},
+            metadata={"rejected": dg.MetadataValue.json({
+                r["file"] or r["partition_key"]: r.get("rejected") or r["rejected_redelivery"] for r in rejected
+            })},
         ),
         dg.AssetCheckResult(
             asset_key=asset_key, check_name=GX_SUITE,

@@ -8,7 +8,12 @@ import pytest
 
 from ingest.landing import scan_landing, sha256_of
 from orchestration.catch_up import delivery_fingerprint, make_plan, reference_fingerprint
-from orchestration.load_records import save_partition_record, save_reference_records
+from orchestration.load_records import (
+    read_partition_record,
+    record_in_force,
+    save_partition_record,
+    save_reference_records,
+)
 from orchestration.sensors import landing_sensor
 from orchestration.settings import load_settings
 
@@ -25,6 +30,7 @@ def zone(tmp_path, monkeypatch):
     monkeypatch.setenv("TTHC_LANDING_DIR", str(landing))
     monkeypatch.setenv("TTHC_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     monkeypatch.setenv("TTHC_PUBLISH_DIR", str(tmp_path / "published"))
+    monkeypatch.setenv("TTHC_SETTLE_SECONDS", "0")
     return landing
 
 
@@ -148,3 +154,106 @@ def test_a_new_pii_key_reloads_every_day(zone, monkeypatch):
     runs = make_plan(load_settings(), scan_landing(zone), known).runs
     days = next(r for r in runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01", "2024-04-02")
+
+
+def test_the_sensor_waits_for_files_to_settle(zone, monkeypatch):
+    """An upload written straight to its final name is not picked up half-written: a file
+    changed less than TTHC_SETTLE_SECONDS ago starts no run and stays out of the cursor."""
+    import time
+
+    import ingest.landing
+
+    monkeypatch.setenv("TTHC_SETTLE_SECONDS", "60")
+    result, cursor = tick()
+    assert isinstance(result, dg.SkipReason) and cursor == "{}"
+    (zone / "dossier_system" / "2024-04-03").mkdir()
+    (zone / "dossier_system" / "2024-04-03" / "hoso_20240403.jsonl.part").write_text("{")
+    later = time.time_ns() + 61 * 1_000_000_000
+    monkeypatch.setattr(ingest.landing.time, "time_ns", lambda: later)
+    result, _ = tick(cursor)
+    assert isinstance(result, dg.RunRequest) and result.tags["tthc/changed_files"] == "3"
+
+
+def _accepted_record(day, rows_read, rows_quarantined, pii_key_id="k1"):
+    return {
+        "table": "dossier_versions", "partition_key": day, "run_id": "r1",
+        "file": f"dossier_system/{day}/hoso_{day.replace('-', '')}.jsonl", "file_sha256": "a" * 64,
+        "rows_read": rows_read, "rows_loaded": rows_read - rows_quarantined,
+        "rows_quarantined": rows_quarantined, "quarantine_reasons": {"invalid_json": rows_quarantined},
+        "rejected": None, "delivery_fingerprint": "a" * 64, "pii_key_id": pii_key_id,
+    }  # fmt: skip
+
+
+def test_a_rejected_redelivery_keeps_the_last_accepted_delivery_and_its_verdict(tmp_path):
+    """A day held back for 8% quarantined, then re-delivered as an empty file: the held-back
+    delivery stays in force (still blocking), the rejection is reported beside it."""
+    from publish.gate import batch_problems
+
+    day = "2024-04-01"
+    previous = _accepted_record(day, 100, 8)
+    assert [blocking for blocking, _ in batch_problems(previous)] == [True]
+    rejected = {
+        "table": "dossier_versions", "partition_key": day, "run_id": "r2",
+        "file": f"dossier_system/{day}/hoso_20240401.jsonl", "rows_read": 0, "rows_loaded": 0,
+        "rows_quarantined": 0, "quarantine_reasons": {}, "pii_key_id": "k1",
+        "rejected": f"dossier_system/{day}/hoso_20240401.jsonl: rejected: empty file; the raw "
+                    "partition of the earlier delivery is left untouched",
+        "delivery_fingerprint": "b" * 64,
+    }  # fmt: skip
+    kept = record_in_force(rejected, previous, tmp_path)
+    assert (kept["rows_read"], kept["rows_quarantined"], kept["rejected"]) == (100, 8, None)
+    assert kept["rejected_redelivery"] == rejected["rejected"]
+    assert kept["delivery_fingerprint"] == "b" * 64 and kept["run_id"] == "r2"
+    problems = batch_problems(kept)
+    assert [blocking for blocking, _ in problems] == [False, True]
+    assert "empty file" in problems[0][1] and "8 of 100 rows quarantined" in problems[1][1]
+    # a second rejected re-delivery replaces the first rejection, still keeping the rows
+    again = record_in_force(dict(rejected, rejected="x: rejected: ambiguous"), kept, tmp_path)
+    assert again["rejected_redelivery"] == "x: rejected: ambiguous" and again["rows_read"] == 100
+    # an accepted re-delivery replaces everything
+    good = _accepted_record(day, 100, 0)
+    assert record_in_force(good, kept, tmp_path) == good
+    # nothing accepted before: the rejection stands alone (a gap)
+    assert record_in_force(rejected, None, tmp_path) == rejected
+
+
+def test_a_rejected_redelivery_after_a_key_change_removes_the_old_keys_rows(tmp_path):
+    day = "2024-04-01"
+    raw = tmp_path / "raw" / "dossier_versions" / f"{day}.parquet"
+    raw.parent.mkdir(parents=True)
+    raw.write_bytes(b"rows hashed with the first key")
+    rejected = {**_accepted_record(day, 0, 0, pii_key_id="k2"), "rejected": "f: rejected: empty file"}
+    gap = record_in_force(rejected, _accepted_record(day, 100, 0, pii_key_id="k1"), tmp_path)
+    assert gap["rejected"].startswith("f: rejected: empty file") and "another TTHC_PII_KEY" in gap["rejected"]
+    assert not raw.exists()
+
+
+def test_an_ambiguous_redelivery_is_loaded_once_then_left_alone(zone):
+    """The planner loads the ambiguous folder once (to record its rejection), and not again
+    while the folder stays the same."""
+    settings = load_settings()
+    for day in ("2024-04-01", "2024-04-02"):
+        mark_loaded(zone, day)
+    (zone / "dossier_system" / "2024-04-01" / "hoso_20240401.jsonl.gz").write_bytes(b"x")
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    inventory = scan_landing(zone)
+    days = next(r for r in make_plan(settings, inventory, known).runs if r.job_name == "load_dossier_days")
+    assert days.stale_keys == ("2024-04-01",)
+    record = read_partition_record(settings.warehouse_dir, "dossier_versions", "2024-04-01")
+    rejected = {**record, "rejected": "ambiguous", "delivery_fingerprint": delivery_fingerprint(inventory, "dossier_versions", "2024-04-01")}
+    save_partition_record(settings.warehouse_dir, "dossier_versions", "2024-04-01",
+                          record_in_force(rejected, record, settings.warehouse_dir))  # fmt: skip
+    assert "load_dossier_days" not in [r.job_name for r in make_plan(settings, scan_landing(zone), known).runs]
+
+
+def test_vneid_rows_of_an_unknown_commune_get_a_second_chance_when_dvhc_changes(zone):
+    settings = load_settings()
+    (zone / "reference" / "dvhc.csv").write_text("ma_dvhc\n10000\n")
+    mark_loaded(zone, "2024-04-01", reasons={"unknown_unit": 2})
+    mark_loaded(zone, "2024-04-02")
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    assert "load_dossier_days" not in [r.job_name for r in make_plan(settings, scan_landing(zone), known).runs]
+    (zone / "reference" / "dvhc.csv").write_text("ma_dvhc\n10000\n10001\n")
+    plan = make_plan(settings, scan_landing(zone), known)
+    days = next(r for r in plan.runs if r.job_name == "load_dossier_days")
+    assert days.stale_keys == ("2024-04-01",)
