@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ingest.common.processes import spawn_pool
 from publish.reports.labels import ROMAN, fmt_date, period_label
 from publish.reports.marts import AGENCY_NAMES, BIEU_06_COUNTS, Marts, Period
+from publish.reports.safe_text import neutralise_cell
 
 REPORTING_UNIT = "UBND tỉnh Bắc Giang"
 RECEIVING_UNIT = "Văn phòng Chính phủ"
@@ -132,7 +133,7 @@ def _write_workbook(period: Period, rows, fields, names, agency_districts, path:
     build_workbook(period, rows, fields, names, agency_districts).save(path)
 
 
-_CODE_FILES = ("bieu_06_xlsx.py", "labels.py", "marts.py")
+_CODE_FILES = ("bieu_06_xlsx.py", "labels.py", "marts.py", "safe_text.py")
 
 
 def _inputs_digest(period: Period, rows, fields, names, agency_districts) -> str:
@@ -248,7 +249,7 @@ def write_form_top(sheet: Worksheet, period: Period, unit_line: str) -> None:
     )
     sheet["A5"].alignment = CENTER
     sheet.merge_cells(start_row=6, start_column=1, end_row=6, end_column=LAST_COL)
-    sheet["A6"] = unit_line
+    sheet["A6"] = neutralise_cell(unit_line)
     sheet["A6"].alignment = CENTER
     sheet["A6"].font = BOLD
     sheet.cell(row=7, column=LAST_COL, value="Đơn vị tính: Số hồ sơ TTHC").font = Font(italic=True, size=9)
@@ -278,8 +279,10 @@ def write_form_top(sheet: Worksheet, period: Period, unit_line: str) -> None:
 def write_lines(sheet: Worksheet, lines: list[tuple]) -> None:
     for offset, (number, name, counts, bold, indent) in enumerate(lines):
         row = FIRST_DATA_ROW + offset
-        sheet.cell(row=row, column=1, value=number)
-        sheet.cell(row=row, column=2, value=name)
+        # The names (and codes standing in for them) come from the data; the report writes no
+        # formula, so none of these cells may become one.
+        sheet.cell(row=row, column=1, value=neutralise_cell(number))
+        sheet.cell(row=row, column=2, value=neutralise_cell(name))
         if counts is not None:
             for col, name_ in enumerate(BIEU_06_COUNTS, start=3):
                 sheet.cell(row=row, column=col, value=int(counts[name_] or 0))

@@ -3,6 +3,9 @@ fonts, no external script), so it opens offline from a file share or an e-mail a
 
 Every headline number sits in an element with ``data-kpi`` (the KPI code) and ``data-value``
 (the unrounded value as the marts hold it), so a test or a scraper can read it back.
+
+A name, code or message from the data is shown as text: ``e`` escapes it in the HTML,
+``plot_texts`` (safe_text) in plotly's traces, whose labels would otherwise render its markup.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from publish.reports.labels import (
     period_label,
 )
 from publish.reports.marts import Marts, Period
+from publish.reports.safe_text import plot_texts
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
@@ -170,13 +174,13 @@ def trends_section(marts: Marts) -> str:
         if rows.is_empty():
             continue
         rates.add_scatter(
-            x=rows["period"].to_list(), y=rows["value"].to_list(), name=KPI_LABELS[code],
+            x=plot_texts(rows["period"].to_list()), y=rows["value"].to_list(), name=KPI_LABELS[code],
             mode="lines+markers", line={"color": colour},
         )
         targets = rows.filter(pl.col("target").is_not_null())
         if targets.height:
             rates.add_scatter(
-                x=targets["period"].to_list(), y=targets["target"].to_list(),
+                x=plot_texts(targets["period"].to_list()), y=targets["target"].to_list(),
                 name=f"Mục tiêu – {KPI_LABELS[code]}", mode="lines",
                 line={"color": colour, "dash": "dash", "width": 1},
             )
@@ -189,7 +193,7 @@ def trends_section(marts: Marts) -> str:
         ("resolved", "Đã giải quyết"),
         ("in_progress_overdue", "Đang giải quyết quá hạn"),
     ):
-        bars.add_bar(x=volumes["period"].to_list(), y=volumes[column].to_list(), name=label)
+        bars.add_bar(x=plot_texts(volumes["period"].to_list()), y=volumes[column].to_list(), name=label)
     style(bars, "Số hồ sơ toàn tỉnh theo tháng (Biểu 06)")
     bars.update_xaxes(type="category")
     return section(
@@ -213,7 +217,7 @@ def rankings_section(marts: Marts, period: Period | None) -> str:
             continue
         figure = go.Figure(
             go.Bar(
-                x=rows["value"].to_list(), y=rows["unit_name"].to_list(), orientation="h",
+                x=rows["value"].to_list(), y=plot_texts(rows["unit_name"].to_list()), orientation="h",
                 text=[fmt_pct(v) for v in rows["value"].to_list()], textposition="auto",
                 customdata=list(zip(rows["numerator"].to_list(), rows["denominator"].to_list())),
                 hovertemplate="%{y}: %{x:.2%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
@@ -229,13 +233,13 @@ def rankings_section(marts: Marts, period: Period | None) -> str:
         parts.append(chart(figure, f"chart-agency-{code}"))
     districts = frame.filter((pl.col("level") == "district") & pl.col("kpi_code").is_in(RANKED_KPIS))
     if districts.height:
-        order = (
+        order = plot_texts(
             districts.filter(pl.col("kpi_code") == "on_time_rate").sort("value", descending=True)["unit_name"].to_list()
         )
         figure = go.Figure()
         for code in RANKED_KPIS:
             rows = districts.filter(pl.col("kpi_code") == code)
-            figure.add_bar(x=rows["unit_name"].to_list(), y=rows["value"].to_list(), name=KPI_LABELS[code],
+            figure.add_bar(x=plot_texts(rows["unit_name"].to_list()), y=rows["value"].to_list(), name=KPI_LABELS[code],
                            text=[fmt_pct(v) for v in rows["value"].to_list()], textposition="auto")
         style(figure, "Huyện, thị xã, thành phố: ba tỷ lệ chính", percent_axis="y")
         figure.update_xaxes(categoryorder="array", categoryarray=order)
@@ -274,7 +278,7 @@ def reconciliation_section(marts: Marts) -> str:
         z = [[lookup.get((a, m)) for m in measures] for a in agencies]
         figure = go.Figure(
             go.Heatmap(
-                z=z, x=[MEASURE_LABELS.get(m, m) for m in measures], y=agencies,
+                z=z, x=plot_texts([MEASURE_LABELS.get(m, m) for m in measures]), y=plot_texts(agencies),
                 colorscale="RdBu", zmid=0, text=[[("" if v is None else fmt_int(v)) for v in r] for r in z],
                 texttemplate="%{text}", hovertemplate="%{y} – %{x}: %{z}<extra></extra>",
                 colorbar={"title": "Hệ thống − Cổng"},
@@ -331,7 +335,7 @@ def vneid_section(marts: Marts) -> str:
         ("level_1", "Định danh mức 1", "#98df8a"),
         ("without_account", "Chưa có tài khoản", "#d62728"),
     ):
-        figure.add_bar(y=districts["unit_name"].to_list(), x=districts[column].to_list(), name=label,
+        figure.add_bar(y=plot_texts(districts["unit_name"].to_list()), x=districts[column].to_list(), name=label,
                        orientation="h", marker_color=colour)
     snapshot = fmt_date(districts["snapshot_date"][0])
     style(figure, f"Công dân đủ điều kiện theo tình trạng tài khoản VNeID (ảnh chụp {snapshot})",
@@ -365,8 +369,8 @@ def publication_section(marts: Marts) -> str:
         ("publication_on_time_rate", "Công bố đúng hạn (766, chỉ tiêu 1.1)"),
         ("made_public_on_time_rate", "Công khai đúng hạn (766, chỉ tiêu 1.2)"),
     ):
-        figure.add_bar(y=latest["agency_name"].to_list(), x=latest[column].to_list(), name=label, orientation="h",
-                       text=[fmt_pct(v) for v in latest[column].to_list()], textposition="auto")
+        figure.add_bar(y=plot_texts(latest["agency_name"].to_list()), x=latest[column].to_list(), name=label,
+                       orientation="h", text=[fmt_pct(v) for v in latest[column].to_list()], textposition="auto")
     style(figure, f"Tỷ lệ công bố và công khai đúng hạn, năm {year}", percent_axis="x",
           height=max(300, 50 * latest.height + 140))
     body = [

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from publish.reports.safe_text import neutralise_frame
+
 OVERDUE_CSV = "overdue_dossiers.csv"
 INFLATED_CSV = "inflated_appointments.csv"
 OVERDUE_COLUMNS = ["dossier_code", "procedure_code", "agency_code", "agency_name", "due_date", "days_over"]
@@ -17,14 +19,15 @@ INFLATED_COLUMNS = [
 
 
 def write_dossier_lists(overdue: pl.DataFrame, inflated: pl.DataFrame, reports: Path) -> list[Path]:
-    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese agency names."""
+    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese agency names; a text
+    field that Excel would read as a formula is prefixed with ' (safe_text)."""
     written = []
     for frame, columns, name in (
         (overdue, OVERDUE_COLUMNS, OVERDUE_CSV),
         (inflated, INFLATED_COLUMNS, INFLATED_CSV),
     ):
         path = reports / name
-        path.write_text(frame.select(columns).write_csv(), encoding="utf-8-sig")
+        path.write_text(neutralise_frame(frame.select(columns)).write_csv(), encoding="utf-8-sig")
         written.append(path)
     return written
 
