@@ -354,6 +354,7 @@ def bench_size(size: str, threads: str, memory: str) -> dict:
         "TTHC_PII_KEY": "benchmark-key-not-secret-0123456789abcdef",
         "TTHC_DUCKDB_THREADS": threads,
         "TTHC_DUCKDB_MEMORY_LIMIT": memory,
+        "TTHC_SETTLE_SECONDS": "0",  # generated just before: settled
     }
     records = _count_lines(landing)
     print(f"[{size}] full build ({records:,} change records) ...", flush=True)

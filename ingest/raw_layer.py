@@ -234,6 +234,12 @@ QUARANTINE = pl.Schema(
     }
 )
 
+# The quarantine keeps the raw text of bad lines, personal data included: with the landing
+# zone it is the restricted zone (operations.md, "Guarantees"), readable by this user only.
+QUARANTINE_DIR = "quarantine"
+RESTRICTED_FOLDER_MODE = 0o700
+RESTRICTED_FILE_MODE = 0o600
+
 # Partitioned raw tables: name -> schema. Reference tables live in raw/reference/.
 PARTITIONED_TABLES: dict[str, pl.Schema] = {
     "dossier_versions": DOSSIER_VERSIONS,
@@ -269,7 +275,7 @@ def reference_path(warehouse_dir: Path, name: str) -> Path:
 
 def reference_quarantine_path(warehouse_dir: Path, name: str) -> Path:
     reference_path(warehouse_dir, name)  # validates the name
-    return Path(warehouse_dir) / "quarantine" / "reference" / f"{name}.parquet"
+    return Path(warehouse_dir) / QUARANTINE_DIR / "reference" / f"{name}.parquet"
 
 
 def reference_load_record_path(warehouse_dir: Path, name: str) -> Path:
@@ -279,7 +285,7 @@ def reference_load_record_path(warehouse_dir: Path, name: str) -> Path:
 
 def quarantine_path(warehouse_dir: Path, table: str, partition_key: str) -> Path:
     partition_path(warehouse_dir, table, partition_key)  # validates both names
-    return Path(warehouse_dir) / "quarantine" / table / f"{partition_key}.parquet"
+    return Path(warehouse_dir) / QUARANTINE_DIR / table / f"{partition_key}.parquet"
 
 
 def load_record_path(warehouse_dir: Path, table: str, partition_key: str) -> Path:
@@ -287,16 +293,38 @@ def load_record_path(warehouse_dir: Path, table: str, partition_key: str) -> Pat
     return Path(warehouse_dir) / "loads" / table / f"{partition_key}.json"
 
 
-def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
+def write_parquet_atomically(frame: pl.DataFrame, path: Path, mode: int | None = None) -> None:
     """Write to a temporary name in the same folder, then rename: a reader (dbt, a killed
-    run's successor) sees the old file or the new one, never half of one."""
+    run's successor) sees the old file or the new one, never half of one. ``mode``: the
+    file's permissions, set before it takes its name (default: the umask's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         frame.write_parquet(tmp, compression="zstd", statistics=True)
+        if mode is not None:
+            tmp.chmod(mode)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def make_restricted_folder(folder: Path) -> None:
+    """Create ``folder``; it and its parents up to the quarantine root (``quarantine/``)
+    get mode 0700, whatever the umask, folders made by earlier versions included."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    chain = [folder, *folder.parents]
+    roots = [i for i, f in enumerate(chain) if f.name == QUARANTINE_DIR]
+    for restricted in chain[: roots[0] + 1] if roots else [folder]:
+        if restricted.stat().st_mode & 0o777 != RESTRICTED_FOLDER_MODE:
+            restricted.chmod(RESTRICTED_FOLDER_MODE)
+
+
+def write_quarantine_atomically(frame: pl.DataFrame, path: Path) -> None:
+    """Write a quarantine file (raw lines with personal data: the restricted zone): its
+    folders 0700, the file 0600 from before it has its name."""
+    make_restricted_folder(Path(path).parent)
+    write_parquet_atomically(frame, Path(path), mode=RESTRICTED_FILE_MODE)
 
 
 def write_text_atomically(text: str, path: Path) -> None:

@@ -4,8 +4,10 @@ delivered, for the quarantine)."""
 
 from __future__ import annotations
 
+import csv
 import io
 import unicodedata
+from collections import Counter
 
 import polars as pl
 
@@ -17,7 +19,29 @@ def normalise_header(name: str) -> str:
     return unicodedata.normalize("NFC", name.replace("\ufeff", "")).strip()
 
 
+def check_header(text: str, separator: str) -> None:
+    """Refuse a CSV whose header row names a column twice (see ``check_unique_headers``)."""
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
+    try:
+        header = next(csv.reader([first_line], delimiter=separator), [])
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        raise FileRejected(f"malformed CSV header ({exc})") from exc
+    check_unique_headers(header)
+
+
+def check_unique_headers(names: list[str]) -> None:
+    """A header naming a column twice (also once composed, once decomposed) is refused:
+    which of the two holds the values is not for the loader to guess. Blank names are
+    columns without a header, dropped later."""
+    counts = Counter(normalise_header(name) for name in names)
+    twice = [name for name, n in counts.items() if n > 1 and name]
+    if twice:
+        raise FileRejected(f"duplicated column(s) in the header: {', '.join(twice)}")
+
+
 def read_csv_text(text: str, separator: str) -> pl.DataFrame:
+    check_header(text, separator)
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),

@@ -8,6 +8,8 @@ are looked at one by one to tell ``invalid_json`` from ``wrong_type:<field>``.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 _DECODE_ERRORS = (pl.exceptions.ComputeError, pl.exceptions.PolarsError)
@@ -88,21 +90,42 @@ def decode_lines(lines: pl.Series, dtype: pl.Struct) -> tuple[pl.Series, pl.Seri
 
 
 def key_names(lines: pl.Series) -> set[str]:
-    """Every object key in the lines (any depth), for schema-drift reports.
+    """Every object key in the lines (any depth), as written (escapes kept), for
+    schema-drift reports.
 
-    The pattern matches a quoted word followed by ``:``, which in valid JSON is always a
-    key, never a value: so the report can hold field names only, never personal values.
+    The pattern matches a JSON string followed by ``:``, which in valid JSON is always a
+    key, never a value. A key is still not safe to show: it can be anything, a citizen ID
+    included (see ``describe_unknown_fields``).
     """
     if lines.len() == 0:
         return set()
     found = (
-        lines.str.extract_all(r'"(\w+)"\s*:')
+        lines.str.extract_all(r'"(?:[^"\\]|\\.)*"\s*:')
         .explode()
         .drop_nulls()
-        .str.extract(r'"(\w+)"', 1)
+        .str.extract(r'^"((?:[^"\\]|\\.)*)"', 1)
         .unique()
     )
     return set(found.drop_nulls().to_list())
+
+
+# A name shown in a warning (Dagster UI, published data_quality): letters and underscores,
+# like the contract's own names (NgayCapNhat). A digit, a space, a diacritic or a long name
+# may be a personal value sent as a key (a citizen ID, a name), so such names are counted only.
+_SHOWABLE_NAME = re.compile(r"[A-Za-z][A-Za-z_]{0,39}")
+
+
+def describe_unknown_fields(names: set[str], at_least: bool = False) -> str:
+    """``schema drift: N unknown field(s) dropped: A, B; M other name(s) not shown``
+    (``at least N`` when the caller stopped collecting names)."""
+    shown = sorted(n for n in names if _SHOWABLE_NAME.fullmatch(n))
+    count = f"at least {len(names)}" if at_least else str(len(names))
+    text = f"schema drift: {count} unknown field(s) dropped"
+    if shown:
+        text += ": " + ", ".join(shown)
+    if len(names) > len(shown):
+        text += f"; {len(names) - len(shown)} other name(s) not shown"
+    return text
 
 
 def max_key_count(decoded: pl.Expr, dtype: pl.Struct) -> pl.Expr:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
 TS_FORMAT = "%Y%m%d%H%M%S"
+
+# The code patterns of sources.md, each once. ``[0-9]``, never ``\d``: polars' regex is
+# Unicode-aware, so ``\d`` also accepts full-width (２０２４) and Arabic-Indic digits, which
+# would make a second spelling of the same code.
+AGENCY_CODE = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H[0-9]{2}$"  # 000.00.11.H04
+DOSSIER_CODE = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H[0-9]{2}-[0-9]{6}-[0-9]{4}$"
+PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}$"  # 1.001193
+COMMUNE_CODE = r"^[0-9]{5}$"  # 07201
+UNIT_CODE = r"^[0-9]{2,5}$"  # any administrative level: 24 (province) .. 07201 (commune)
 
 
 def first_reason(rules: Sequence[tuple[str | pl.Expr, pl.Expr]]) -> pl.Expr:
@@ -33,7 +42,7 @@ def null_if_empty(expr: pl.Expr) -> pl.Expr:
 def parse_compact_ts(expr: pl.Expr) -> pl.Expr:
     """``yyyyMMddHHmmss`` -> naive Datetime(us); anything else -> null (check with ``bad``)."""
     return (
-        pl.when(expr.str.contains(r"^\d{14}$"))
+        pl.when(expr.str.contains(r"^[0-9]{14}$"))
         .then(expr.str.strptime(pl.Datetime("us"), TS_FORMAT, strict=False))
         .otherwise(None)
     )
@@ -51,6 +60,10 @@ def bad_cast(raw: pl.Expr, typed: pl.Expr) -> pl.Expr:
 def reason_counts(reasons: pl.Series) -> dict[str, int]:
     """Reason -> rows, most frequent first, ties by name: the same input gives the same
     dict, in the same order (load records are compared between runs)."""
-    counts = reasons.drop_nulls().value_counts()
-    rows = sorted(counts.iter_rows(), key=lambda row: (-row[1], row[0]))
+    return ordered_counts(dict(reasons.drop_nulls().value_counts().iter_rows()))
+
+
+def ordered_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    """The order of ``reason_counts``, for counts summed over batches."""
+    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
     return {reason: int(n) for reason, n in rows}

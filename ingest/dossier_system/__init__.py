@@ -3,7 +3,8 @@
 from ingest.dossier_system.loader import (
     DOSSIER_RULE_ORDER,
     load_dossier_day,
-    read_dossier_file,
+    read_dossier_batches,
+    validate_lines,
 )
 
-__all__ = ["DOSSIER_RULE_ORDER", "load_dossier_day", "read_dossier_file"]
+__all__ = ["DOSSIER_RULE_ORDER", "load_dossier_day", "read_dossier_batches", "validate_lines"]

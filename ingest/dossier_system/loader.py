@@ -9,13 +9,35 @@ Every line ends in exactly one place: ``raw/dossier_versions/<day>.parquet`` or
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from ingest.common.files import FileRejected, read_lines
-from ingest.common.jsonl import decode_lines, key_names, surplus_key_lines
+from ingest.common.files import (
+    BATCH_BYTES,
+    BATCH_LINES,
+    DEFAULT_LIMITS,
+    MAX_LINE_BYTES,
+    MAX_UNPACKED_BYTES,
+    FileRejected,
+    LongLine,
+    ReadLimits,
+    find_landed_file,
+    iter_line_chunks,
+    lines_frame,
+)
+from ingest.common.jsonl import (
+    decode_lines,
+    describe_unknown_fields,
+    key_names,
+    surplus_key_lines,
+)
 from ingest.common.rules import (
+    AGENCY_CODE,
+    DOSSIER_CODE,
+    PROCEDURE_CODE,
     bad_cast,
     first_reason,
     null_if_empty,
@@ -23,17 +45,18 @@ from ingest.common.rules import (
     to_int,
 )
 from ingest.common.writer import (
+    PartitionWriter,
     conform,
+    ensure_layout,
     quarantine_frame,
-    record_load,
     rejected_message,
 )
-from ingest.landing import find_partition_file
 from ingest.load_result import LoadResult
 from ingest.pii import applicant_keys
 from ingest.raw_layer import (
     DOSSIER_VERSIONS,
     FEE,
+    QUARANTINE,
     RESULT_DOCUMENT,
     SUBMITTED_DOCUMENT,
     SUPPLEMENT,
@@ -81,11 +104,13 @@ REQUIRED_TS_FOR_STATUS = {
     "NgayTuChoi": (3,),
 }
 
-PATTERNS = {
-    "MaHoSo": r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$",
-    "MaTTHC": r"^\d\.\d{6}$",
-    "MaCoQuan": r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$",
-}
+PATTERNS = {"MaHoSo": DOSSIER_CODE, "MaTTHC": PROCEDURE_CODE, "MaCoQuan": AGENCY_CODE}
+LINE_TOO_LONG = "line_too_long"
+# Distinct unknown field names remembered for the drift warning: a file whose every line
+# carries another key (a citizen ID as a key) must not grow a set with the file.
+MAX_UNKNOWN_NAMES = 10_000
+EMPTY_LOADED = pl.DataFrame(schema=DOSSIER_VERSIONS)
+EMPTY_QUARANTINE = pl.DataFrame(schema=QUARANTINE)
 
 
 def _string_struct(dtype: pl.Struct) -> pl.Struct:
@@ -103,6 +128,7 @@ KNOWN_KEYS = set(DECODE_DTYPE.to_schema()) | {
 
 # The order in which rules are reported: the first failing one is the row's reason.
 DOSSIER_RULE_ORDER = [
+    f"{LINE_TOO_LONG} (longer than {MAX_LINE_BYTES // 1024**2} MiB: never decoded)",
     "invalid_json (or wrong_type:<field> when a field's JSON shape is wrong)",
     *(f"missing_field:{f}" for f in REQUIRED),
     "wrong_type:<field>",
@@ -221,30 +247,72 @@ def _rules(day: dt.date, procedures: pl.Series, agencies: pl.Series) -> list[tup
     return rules
 
 
-def read_dossier_file(
-    path: Path, rel: str, day: dt.date, pii_key: bytes, procedures: pl.Series, agencies: pl.Series
-) -> tuple[pl.DataFrame, pl.DataFrame, int, list[str]]:
-    """(loaded rows in the raw schema, quarantine rows, rows read, warnings).
+@dataclass
+class DossierBatch:
+    loaded: pl.DataFrame  # raw schema
+    quarantined: pl.DataFrame  # quarantine schema
+    unknown_fields: set[str]
+    blank_lines: int = 0
 
-    Raises FileRejected when the file as a whole cannot be read.
+
+def read_dossier_batches(
+    path: Path,
+    rel: str,
+    day: dt.date,
+    pii_key: bytes,
+    procedures: pl.Series,
+    agencies: pl.Series,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[DossierBatch]:
+    """The file's lines in batches of at most ``limits.batch_lines`` lines (and about
+    ``limits.batch_bytes``), in file order, each checked by the rules alone: no rule looks
+    across lines, so the batches give the rows that one batch would.
+
+    Raises FileRejected when the file as a whole cannot be read, possibly after some batches.
     """
-    lines = read_lines(path)
-    blank = lines.get_column("raw_text").is_null()
-    warnings = []
-    if blank.any():  # blank lines carry nothing; they are counted, not loaded
-        warnings.append(f"{rel}: {int(blank.sum())} blank line(s) ignored")
-        lines = lines.filter(~blank)
-    if lines.height == 0:
-        raise FileRejected("empty file (no data lines)")
+    for item in iter_line_chunks(path, limits):
+        if isinstance(item, LongLine):
+            yield DossierBatch(EMPTY_LOADED, _long_line_quarantine(item, rel), set())
+            continue
+        lines = lines_frame(item)
+        blank = lines.get_column("raw_text").is_null()
+        blank_lines = int(blank.sum())
+        lines = lines.filter(~blank)  # blank lines carry nothing: counted, not loaded
+        for start in range(0, max(lines.height, 1), limits.batch_lines):
+            part = lines.slice(start, limits.batch_lines)
+            yield DossierBatch(
+                *validate_lines(part, rel, day, pii_key, procedures, agencies), blank_lines
+            )
+            blank_lines = 0
 
+
+def _long_line_quarantine(line: LongLine, rel: str) -> pl.DataFrame:
+    return quarantine_frame(
+        SOURCE,
+        rel,
+        pl.Series([line.line]),
+        pl.Series([LINE_TOO_LONG]),
+        pl.Series([line.prefix]),
+    )
+
+
+def validate_lines(
+    lines: pl.DataFrame,
+    rel: str,
+    day: dt.date,
+    pii_key: bytes,
+    procedures: pl.Series,
+    agencies: pl.Series,
+) -> tuple[pl.DataFrame, pl.DataFrame, set[str]]:
+    """(loaded rows in the raw schema, quarantine rows, unknown field names) of non-blank
+    lines (``_line_number``, ``raw_text``)."""
+    if lines.height == 0:
+        return EMPTY_LOADED, EMPTY_QUARANTINE, set()
     decoded, decode_reasons = decode_lines(lines.get_column("raw_text"), DECODE_DTYPE)
-    unknown = sorted(
+    unknown = (
         key_names(surplus_key_lines(lines.get_column("raw_text"), decoded, DECODE_DTYPE))
         - KNOWN_KEYS
     )
-    if unknown:
-        warnings.append(f"{rel}: schema drift: unknown field(s) dropped: {', '.join(unknown)}")
-
     frame = (
         pl.DataFrame([decoded.alias("_d")])
         .unnest("_d")
@@ -287,20 +355,28 @@ def read_dossier_file(
         pl.lit(rel, dtype=pl.String).alias("_source_file"),
         *[pl.col(f"_t_{n}").alias(n) for n in (*INT_FIELDS, *TS_FIELDS, *LIST_FIELDS)],
     )
-    loaded = conform(good, DOSSIER_VERSIONS)
-    return loaded, quarantined, lines.height, warnings
+    return conform(good, DOSSIER_VERSIONS), quarantined, unknown
 
 
 def load_dossier_day(
-    landing_dir: Path, warehouse_dir: Path, day: str, pii_key: bytes
+    landing_dir: Path,
+    warehouse_dir: Path,
+    day: str,
+    pii_key: bytes,
+    *,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    batch_lines: int = BATCH_LINES,
+    batch_bytes: int = BATCH_BYTES,
 ) -> LoadResult:
-    """Load the extract of one day into ``raw/dossier_versions/<day>.parquet``."""
+    """Load the extract of one day into ``raw/dossier_versions/<day>.parquet``, batch by
+    batch (memory does not grow with the file)."""
     warehouse_dir = Path(warehouse_dir)
     raw_path = partition_path(warehouse_dir, TABLE, day)  # validates the key
     day_date = dt.date.fromisoformat(day)
     if not pii_key:
         raise ValueError("TTHC_PII_KEY is not set: the dossier extracts cannot be pseudonymised")
-    landed, problem = find_partition_file(Path(landing_dir), TABLE, day)
+    landed, problem = find_landed_file(Path(landing_dir), TABLE, day)
     if landed is None:
         rel, why = problem
         return LoadResult(TABLE, day, rel, rejected=rejected_message(rel, why, raw_path))
@@ -311,21 +387,42 @@ def load_dossier_day(
     except ReferenceMissing as exc:
         result.rejected = rejected_message(landed.path, f"cannot validate: {exc}", raw_path)
         return result
+    batches = read_dossier_batches(
+        Path(landing_dir) / landed.path, landed.path, day_date, pii_key, procedures, agencies,
+        ReadLimits(max_unpacked_bytes, max_line_bytes, batch_lines, batch_bytes),
+    )  # fmt: skip
     try:
-        loaded, quarantined, rows_read, warnings = read_dossier_file(
-            Path(landing_dir) / landed.path, landed.path, day_date, pii_key, procedures, agencies
-        )
+        _write_batches(result, warehouse_dir, batches, raw_path)
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)
         return result
-    record_load(
-        result, warehouse_dir, loaded, quarantined, rows_read,
-        raw_path, quarantine_path(warehouse_dir, TABLE, day),
-    )  # fmt: skip
-    result.warnings = warnings
     rate = result.quarantine_rate
     result.checks["quarantine_rate"] = {
         "passed": rate <= MAX_QUARANTINE_RATE,
         "details": {"rate": round(rate, 6), "max": MAX_QUARANTINE_RATE},
     }
     return result
+
+
+def _write_batches(
+    result: LoadResult, warehouse_dir: Path, batches: Iterator[DossierBatch], raw_path: Path
+) -> None:
+    """Write every batch, then replace the partition; nothing is replaced when reading the
+    file fails half-way (FileRejected)."""
+    blank_lines, unknown = 0, set()
+    quarantine = quarantine_path(warehouse_dir, TABLE, result.partition_key)
+    with PartitionWriter(raw_path, quarantine, DOSSIER_VERSIONS) as writer:
+        for batch in batches:
+            writer.write(batch.loaded, batch.quarantined)
+            blank_lines += batch.blank_lines
+            if len(unknown) < MAX_UNKNOWN_NAMES:
+                unknown |= batch.unknown_fields
+        if writer.rows_loaded + writer.rows_quarantined == 0:
+            raise FileRejected("empty file (no data lines)" if blank_lines else "empty file")
+        ensure_layout(warehouse_dir)
+        writer.commit(result)
+    if blank_lines:
+        result.warnings.append(f"{result.file}: {blank_lines} blank line(s) ignored")
+    if unknown:
+        capped = len(unknown) >= MAX_UNKNOWN_NAMES
+        result.warnings.append(f"{result.file}: {describe_unknown_fields(unknown, capped)}")

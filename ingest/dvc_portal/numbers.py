@@ -14,7 +14,8 @@ import re
 import polars as pl
 
 # optional sign; digits, or 1-3 digits then groups of exactly three; optional ,fraction; %
-VIETNAMESE_NUMBER = r"^-?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?%?$"
+# ([0-9], not \d: \d accepts any script's digits, which the float cast then cannot read)
+VIETNAMESE_NUMBER = r"^-?([0-9]+|[0-9]{1,3}(\.[0-9]{3})+)(,[0-9]+)?%?$"
 _PATTERN = re.compile(VIETNAMESE_NUMBER)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 

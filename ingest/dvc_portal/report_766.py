@@ -14,13 +14,28 @@ import math
 import re
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
-from ingest.common.csvfile import check_columns, normalise_header, read_csv_text
-from ingest.common.files import FileRejected, read_text
-from ingest.common.rules import first_reason
+from ingest.common.csvfile import (
+    check_columns,
+    check_unique_headers,
+    normalise_header,
+    read_csv_text,
+)
+from ingest.common.files import (
+    MAX_TABLE_FILE_BYTES,
+    MAX_UNPACKED_BYTES,
+    FileRejected,
+    find_landed_file,
+    open_landed,
+    read_text,
+    size_text,
+)
+from ingest.common.rules import AGENCY_CODE, first_reason
 from ingest.common.writer import (
     conform,
     quarantine_frame,
@@ -28,7 +43,6 @@ from ingest.common.writer import (
     rejected_message,
 )
 from ingest.dvc_portal.numbers import vietnamese_number, vietnamese_number_invalid
-from ingest.landing import find_partition_file
 from ingest.load_result import LoadResult
 from ingest.raw_layer import (
     PORTAL_766,
@@ -44,7 +58,6 @@ TABLE = "portal_766"
 SOURCE = "dvc_portal"
 SHEET = "TongHop"
 TOTAL_LABEL = "tổng cộng"
-AGENCY = r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$"
 NUMERIC = ["stt", *PORTAL_766_COUNTS, *PORTAL_766_SCORES]
 INTEGRAL = ["stt", *PORTAL_766_COUNTS]
 PORTAL_766_RULE_ORDER = [
@@ -77,44 +90,99 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[str]]:
+def _read_xlsx(path: Path, max_unpacked_bytes: int) -> tuple[pl.DataFrame, list[str]]:
+    with open_landed(path) as handle:
+        _check_unpacked_size(handle, min(max_unpacked_bytes, MAX_TABLE_FILE_BYTES))
+        return _sheet_frame(_sheet_rows(handle))
+
+
+def _check_unpacked_size(handle, limit: int) -> None:
+    """A zip states what each part unpacks to, and Python's zipfile never unpacks more than
+    stated: the sum is a bound on what reading the workbook can take."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileRejected(f"not a readable xlsx workbook ({_xlsx_problem(exc)})") from exc
+    if unpacked > limit:
+        raise FileRejected(f"the workbook unpacks to more than {size_text(limit)}")
+    handle.seek(0)
+
+
+def _xlsx_problem(exc: Exception) -> str:
+    name = type(exc).__name__
+    if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error):
+        return f"truncated or corrupt zip: {name}"
+    if isinstance(exc, SyntaxError):  # ElementTree's ParseError (lxml's too)
+        return f"truncated or corrupt sheet XML: {name}"
+    if isinstance(exc, KeyError):
+        return f"a part of the workbook is missing: {name}"
+    return name
+
+
+def _sheet_rows(handle) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of the rows that hold cells, read from the cells themselves.
+    openpyxl's read-only mode pads every row to the dimension the sheet declares: a sheet
+    declaring A1:XFD1048576 would give a million rows of 16,384 cells. Without it, a row is
+    as wide as its last cell, and only rows present in the sheet are read."""
     import openpyxl  # loaded only for the xlsx variant
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise FileRejected(f"not a readable xlsx workbook ({type(exc).__name__})") from exc
-    try:
-        if SHEET not in workbook.sheetnames:
-            raise FileRejected(
-                f"sheet {SHEET} not found (sheets: {', '.join(workbook.sheetnames)})"
-            )
-        rows = list(workbook[SHEET].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    warnings = []
-    header_at = next(
-        (
-            i
-            for i, row in enumerate(rows)
-            if row and isinstance(row[0], str) and row[0].strip() == "STT"
-        ),
-        None,
-    )
-    if header_at is None:
-        raise FileRejected("header row not found (no row whose first cell is STT)")
-    title = " ".join(str(c) for row in rows[:header_at] for c in row if c is not None)
-    headers = [
-        normalise_header(str(c)) if c is not None else f"_blank_{i}"
-        for i, c in enumerate(rows[header_at])
-    ]
-    width = len(headers)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            if SHEET not in workbook.sheetnames:
+                raise FileRejected(
+                    f"sheet {SHEET} not found (sheets: {', '.join(workbook.sheetnames)})"
+                )
+            sheet = workbook[SHEET]
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows():
+                cells = [c for c in row if c.value is not None]
+                if cells:
+                    yield cells[0].row, _values(cells)
+        finally:
+            workbook.close()
+    except FileRejected:
+        raise
+    except Exception as exc:
+        # openpyxl parses a file from outside: whatever it raises on a cut zip, a cut sheet
+        # XML or a missing part means that the workbook cannot be read, and must not stop
+        # the build. The type names the problem; a message could quote a cell.
+        raise FileRejected(f"not a readable xlsx workbook ({_xlsx_problem(exc)})") from exc
+
+
+def _values(cells) -> tuple:
+    """The row's values by column, from column A to its last non-empty cell."""
+    values = [None] * cells[-1].column
+    for cell in cells:
+        values[cell.column - 1] = cell.value
+    return tuple(values)
+
+
+def _sheet_frame(rows: Iterator[tuple[int, tuple]]) -> tuple[pl.DataFrame, list[str]]:
+    """The data rows under the header row (the first whose first cell is ``STT``), read
+    as they stream by: the title block is kept as text, each row cut to the header's width."""
+    title: list[str] = []
+    headers = None
     records = []
-    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        cells = [_cell_text(c) for c in (list(row) + [None] * width)[:width]]
+    for number, row in rows:
+        if headers is None:
+            if row and isinstance(row[0], str) and row[0].strip() == "STT":
+                check_unique_headers([str(c) for c in row if c is not None])
+                headers = [
+                    normalise_header(str(c)) if c is not None else f"_blank_{i}"
+                    for i, c in enumerate(row)
+                ]
+            else:
+                title += [str(c) for c in row if c is not None]
+            continue
+        width = len(headers)
+        cells = [_cell_text(c) for c in (list(row[:width]) + [None] * width)[:width]]
         if all(c is None or c.strip() == "" for c in cells):
             continue  # an empty row carries nothing
-        records.append((offset, cells))
+        records.append((number, cells))
+    if headers is None:
+        raise FileRejected("header row not found (no row whose first cell is STT)")
     data = {
         h: [r[1][i] for r in records] for i, h in enumerate(headers) if not h.startswith("_blank_")
     }
@@ -123,30 +191,36 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[str]]:
         pl.Series("_line_number", [r[0] for r in records], dtype=pl.Int64),
         pl.Series("_raw_text", [";".join(c or "" for c in r[1]) for r in records], dtype=pl.String),
     )
-    return frame, [title] + warnings
+    return frame, [" ".join(title)]
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
-    frame = read_csv_text(read_text(path), ";")
+def _read_csv(path: Path, max_unpacked_bytes: int) -> pl.DataFrame:
+    frame = read_csv_text(read_text(path, max_unpacked_bytes), ";")
     if "STT" not in frame.columns:
         raise FileRejected("header row not found (the first line must start with STT)")
     return frame
 
 
-def read_report_766(path: Path, rel: str, month: str, agencies: pl.Series | None):
+def read_report_766(
+    path: Path,
+    rel: str,
+    month: str,
+    agencies: pl.Series | None,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+):
     """(loaded rows, quarantine rows, rows read, warnings, checks). Raises FileRejected."""
     warnings: list[str] = []
     if path.name.endswith(".xlsx"):
-        frame, (title, *more) = _read_xlsx(path)
+        frame, (title, *more) = _read_xlsx(path, max_unpacked_bytes)
         warnings += more
-        found = re.search(r"(\d{1,2})/(\d{4})", title)
+        found = re.search(r"([0-9]{1,2})/([0-9]{4})", title)
         if found and f"{found.group(2)}-{int(found.group(1)):02d}" != month:
             warnings.append(
                 f"{rel}: the title block names the period {found.group(1)}/{found.group(2)}, "
                 f"not the folder's month {month}"
             )
     else:
-        frame = _read_csv(path)
+        frame = _read_csv(path, max_unpacked_bytes)
     extra = check_columns(frame, list(PORTAL_766_HEADERS))
     if extra:
         warnings.append(f"{rel}: schema drift: unknown column(s) dropped: {', '.join(extra)}")
@@ -178,7 +252,7 @@ def read_report_766(path: Path, rel: str, month: str, agencies: pl.Series | None
 
     rules: list[tuple[str, pl.Expr]] = [
         ("missing_field:ma_don_vi", pl.col("ma_don_vi").is_null()),
-        ("bad_pattern:ma_don_vi", ~pl.col("ma_don_vi").str.contains(AGENCY)),
+        ("bad_pattern:ma_don_vi", ~pl.col("ma_don_vi").str.contains(AGENCY_CODE)),
     ]
     rules += [(f"bad_number:{c}", vietnamese_number_invalid(pl.col(c))) for c in NUMERIC]
     rules += [
@@ -239,10 +313,16 @@ def _check_total(rows: pl.DataFrame, totals: pl.DataFrame, rel: str, warnings: l
     return {"passed": not mismatches, "details": {"mismatches": mismatches}}
 
 
-def load_report_766(landing_dir: Path, warehouse_dir: Path, month: str) -> LoadResult:
+def load_report_766(
+    landing_dir: Path,
+    warehouse_dir: Path,
+    month: str,
+    *,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> LoadResult:
     warehouse_dir = Path(warehouse_dir)
     raw_path = partition_path(warehouse_dir, TABLE, month)
-    landed, problem = find_partition_file(Path(landing_dir), TABLE, month)
+    landed, problem = find_landed_file(Path(landing_dir), TABLE, month)
     if landed is None:
         rel, why = problem
         return LoadResult(TABLE, month, rel, rejected=rejected_message(rel, why, raw_path))
@@ -254,7 +334,7 @@ def load_report_766(landing_dir: Path, warehouse_dir: Path, month: str) -> LoadR
         result.warnings.append("reference don_vi not loaded: agency codes not checked")
     try:
         loaded, quarantined, rows_read, warnings, checks = read_report_766(
-            Path(landing_dir) / landed.path, landed.path, month, agencies
+            Path(landing_dir) / landed.path, landed.path, month, agencies, max_unpacked_bytes
         )
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)

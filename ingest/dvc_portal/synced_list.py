@@ -9,7 +9,12 @@ from pathlib import Path
 import polars as pl
 
 from ingest.common.csvfile import check_columns, read_csv_text
-from ingest.common.files import FileRejected, read_text
+from ingest.common.files import (
+    MAX_UNPACKED_BYTES,
+    FileRejected,
+    find_landed_file,
+    read_text,
+)
 from ingest.common.rules import (
     bad_cast,
     first_reason,
@@ -24,7 +29,6 @@ from ingest.common.writer import (
     rejected_message,
 )
 from ingest.dossier_system.loader import PATTERNS, REQUIRED_TS_FOR_STATUS
-from ingest.landing import find_partition_file
 from ingest.load_result import LoadResult
 from ingest.raw_layer import PORTAL_SYNCED, partition_path, quarantine_path
 from ingest.reference.lookup import ReferenceMissing, known_codes
@@ -51,8 +55,14 @@ SYNCED_RULE_ORDER = [
 ]
 
 
-def read_synced_list(path: Path, rel: str, month: str, agencies: pl.Series | None):
-    frame = read_csv_text(read_text(path), ",")
+def read_synced_list(
+    path: Path,
+    rel: str,
+    month: str,
+    agencies: pl.Series | None,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+):
+    frame = read_csv_text(read_text(path, max_unpacked_bytes), ",")
     warnings = []
     extra = check_columns(frame, COLUMNS)
     if extra:
@@ -113,10 +123,16 @@ def read_synced_list(path: Path, rel: str, month: str, agencies: pl.Series | Non
     return conform(good, PORTAL_SYNCED), quarantined, frame.height, warnings
 
 
-def load_synced_list(landing_dir: Path, warehouse_dir: Path, month: str) -> LoadResult:
+def load_synced_list(
+    landing_dir: Path,
+    warehouse_dir: Path,
+    month: str,
+    *,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> LoadResult:
     warehouse_dir = Path(warehouse_dir)
     raw_path = partition_path(warehouse_dir, TABLE, month)
-    landed, problem = find_partition_file(Path(landing_dir), TABLE, month)
+    landed, problem = find_landed_file(Path(landing_dir), TABLE, month)
     if landed is None:
         rel, why = problem
         return LoadResult(TABLE, month, rel, rejected=rejected_message(rel, why, raw_path))
@@ -128,7 +144,7 @@ def load_synced_list(landing_dir: Path, warehouse_dir: Path, month: str) -> Load
         result.warnings.append("reference don_vi not loaded: agency codes not checked")
     try:
         loaded, quarantined, rows_read, warnings = read_synced_list(
-            Path(landing_dir) / landed.path, landed.path, month, agencies
+            Path(landing_dir) / landed.path, landed.path, month, agencies, max_unpacked_bytes
         )
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)

@@ -14,15 +14,22 @@ from pathlib import Path
 import polars as pl
 
 from ingest.common.csvfile import check_columns, read_csv_text
-from ingest.common.files import FileRejected, read_text
-from ingest.common.rules import bad_cast, first_reason, null_if_empty
+from ingest.common.files import MAX_UNPACKED_BYTES, FileRejected, read_text, sha256_or_none
+from ingest.common.rules import (
+    AGENCY_CODE,
+    PROCEDURE_CODE,
+    UNIT_CODE,
+    bad_cast,
+    first_reason,
+    null_if_empty,
+)
 from ingest.common.writer import (
     conform,
     quarantine_frame,
     record_load,
     rejected_message,
 )
-from ingest.landing import REFERENCE_FILES, sha256_of
+from ingest.landing import REFERENCE_FILES
 from ingest.load_result import LoadResult
 from ingest.raw_layer import (
     REFERENCE,
@@ -31,9 +38,6 @@ from ingest.raw_layer import (
     reference_quarantine_path,
 )
 
-AGENCY = r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$"
-PROCEDURE = r"^\d\.\d{6}$"
-UNIT = r"^\d{2,5}$"
 CAP = ["tinh", "huyen", "xa"]
 
 
@@ -50,21 +54,21 @@ REFERENCE_RULES: dict[str, ReferenceRules] = {
     "don_vi": ReferenceRules(
         key=("ma_don_vi", "hieu_luc_tu"),
         required=("ten_don_vi", "cap"),
-        patterns={"ma_don_vi": AGENCY, "ma_don_vi_cha": AGENCY, "ma_dvhc": UNIT},
+        patterns={"ma_don_vi": AGENCY_CODE, "ma_don_vi_cha": AGENCY_CODE, "ma_dvhc": UNIT_CODE},
         enums={"cap": CAP},
         validity=("hieu_luc_tu", "hieu_luc_den"),
     ),
     "dvhc": ReferenceRules(
         key=("ma_dvhc", "hieu_luc_tu"),
         required=("ten_dvhc", "cap"),
-        patterns={"ma_dvhc": UNIT, "ma_dvhc_cha": UNIT, "ma_dvhc_ke_thua": UNIT},
+        patterns={"ma_dvhc": UNIT_CODE, "ma_dvhc_cha": UNIT_CODE, "ma_dvhc_ke_thua": UNIT_CODE},
         enums={"cap": CAP},
         validity=("hieu_luc_tu", "hieu_luc_den"),
     ),
     "tthc": ReferenceRules(
         key=("ma_tthc",),
         required=("ten_tthc", "cap_thuc_hien", "thoi_han", "don_vi_thoi_han"),
-        patterns={"ma_tthc": PROCEDURE, "ma_co_quan_cong_bo": AGENCY},
+        patterns={"ma_tthc": PROCEDURE_CODE, "ma_co_quan_cong_bo": AGENCY_CODE},
         enums={
             "cap_thuc_hien": CAP,
             "muc_do_dvc": ["toan_trinh", "mot_phan", "khong"],
@@ -76,7 +80,7 @@ REFERENCE_RULES: dict[str, ReferenceRules] = {
     "cong_bo": ReferenceRules(
         key=("ma_tthc", "so_qd_tinh"),
         required=("ma_co_quan_cong_bo",),
-        patterns={"ma_tthc": PROCEDURE, "ma_co_quan_cong_bo": AGENCY},
+        patterns={"ma_tthc": PROCEDURE_CODE, "ma_co_quan_cong_bo": AGENCY_CODE},
     ),
     "ngay_nghi": ReferenceRules(
         key=("ngay",), required=("loai",), enums={"loai": ["nghi", "lam_bu"]}
@@ -97,7 +101,7 @@ REFERENCE_RULE_ORDER = [
 def _cast(name: str, dtype: pl.DataType) -> pl.Expr:
     col = pl.col(name).str.strip_chars()
     if dtype == pl.Date:
-        return pl.when(col.str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(
+        return pl.when(col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(
             col.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
         )
     if dtype == pl.String:
@@ -150,7 +154,13 @@ def validate_reference(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def load_reference_file(landing_dir: Path, warehouse_dir: Path, name: str) -> LoadResult:
+def load_reference_file(
+    landing_dir: Path,
+    warehouse_dir: Path,
+    name: str,
+    *,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> LoadResult:
     if name not in REFERENCE:
         raise ValueError(f"unknown reference file {name!r}")
     warehouse_dir = Path(warehouse_dir)
@@ -158,14 +168,16 @@ def load_reference_file(landing_dir: Path, warehouse_dir: Path, name: str) -> Lo
     path = Path(landing_dir) / rel
     raw_path = reference_path(warehouse_dir, name)
     result = LoadResult(name, None, rel)
-    if path.is_symlink() or not path.is_file():
+    # anything else under the name (a folder, a FIFO) is opened by read_text and refused
+    # as "not a regular file", never waited on
+    if path.is_symlink() or not path.exists():
         result.rejected = rejected_message(rel, "file not delivered", raw_path)
         return result
-    result.file_sha256 = sha256_of(path)
+    result.file_sha256 = sha256_or_none(path)
     schema = REFERENCE[name]
     columns = [c for c in schema if not c.startswith("_")]
     try:
-        frame = read_csv_text(read_text(path), ",")
+        frame = read_csv_text(read_text(path, max_unpacked_bytes), ",")
         extra = check_columns(frame, columns)
     except FileRejected as exc:
         result.rejected = rejected_message(rel, str(exc), raw_path)
@@ -194,6 +206,11 @@ def load_reference_file(landing_dir: Path, warehouse_dir: Path, name: str) -> Lo
     return result
 
 
-def load_reference(landing_dir: Path, warehouse_dir: Path) -> list[LoadResult]:
+def load_reference(
+    landing_dir: Path, warehouse_dir: Path, *, max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+) -> list[LoadResult]:
     """Load all six reference files; a bad file does not stop the others."""
-    return [load_reference_file(landing_dir, warehouse_dir, name) for name in REFERENCE_FILES]
+    return [
+        load_reference_file(landing_dir, warehouse_dir, name, max_unpacked_bytes=max_unpacked_bytes)
+        for name in REFERENCE_FILES
+    ]

@@ -12,8 +12,13 @@ from pathlib import Path
 import polars as pl
 
 from ingest.common.csvfile import check_columns, read_csv_text
-from ingest.common.files import FileRejected, read_text
-from ingest.common.rules import bad_cast, first_reason, null_if_empty
+from ingest.common.files import (
+    MAX_UNPACKED_BYTES,
+    FileRejected,
+    find_landed_file,
+    read_text,
+)
+from ingest.common.rules import COMMUNE_CODE, bad_cast, first_reason, null_if_empty
 from ingest.common.writer import (
     conform,
     quarantine_frame,
@@ -21,7 +26,6 @@ from ingest.common.writer import (
     rejected_message,
 )
 from ingest.dvc_portal.numbers import vietnamese_number
-from ingest.landing import find_partition_file
 from ingest.load_result import LoadResult
 from ingest.raw_layer import VNEID_COUNTS, VNEID_HEADERS, partition_path, quarantine_path
 from ingest.reference.lookup import ReferenceMissing, known_codes
@@ -43,8 +47,14 @@ VNEID_RULE_ORDER = [
 ]
 
 
-def read_vneid_file(path: Path, rel: str, snapshot: dt.date, units: pl.Series | None):
-    frame = read_csv_text(read_text(path), ",")
+def read_vneid_file(
+    path: Path,
+    rel: str,
+    snapshot: dt.date,
+    units: pl.Series | None,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+):
+    frame = read_csv_text(read_text(path, max_unpacked_bytes), ",")
     warnings = []
     extra = check_columns(frame, list(VNEID_HEADERS))
     if extra:
@@ -54,7 +64,7 @@ def read_vneid_file(path: Path, rel: str, snapshot: dt.date, units: pl.Series | 
         [null_if_empty(pl.col(c).str.strip_chars()).alias(c) for c in names]
     )
     frame = frame.with_columns(
-        pl.when(pl.col("ngay_so_lieu").str.contains(r"^\d{2}/\d{2}/\d{4}$"))
+        pl.when(pl.col("ngay_so_lieu").str.contains(r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"))
         .then(pl.col("ngay_so_lieu").str.strptime(pl.Date, "%d/%m/%Y", strict=False))
         .alias("_t_ngay_so_lieu"),
         *[vietnamese_number(pl.col(c)).alias(f"_n_{c}") for c in COUNTS],
@@ -70,7 +80,7 @@ def read_vneid_file(path: Path, rel: str, snapshot: dt.date, units: pl.Series | 
     rules: list[tuple[str, pl.Expr]] = [
         (f"missing_field:{c}", pl.col(c).is_null()) for c in ("ma_dvhc", "ngay_so_lieu", *COUNTS)
     ]
-    rules.append(("bad_pattern:ma_dvhc", ~pl.col("ma_dvhc").str.contains(r"^\d{5}$")))
+    rules.append(("bad_pattern:ma_dvhc", ~pl.col("ma_dvhc").str.contains(COMMUNE_CODE)))
     rules.append(
         ("bad_date:ngay_so_lieu", bad_cast(pl.col("ngay_so_lieu"), pl.col("_t_ngay_so_lieu")))
     )
@@ -114,10 +124,16 @@ def read_vneid_file(path: Path, rel: str, snapshot: dt.date, units: pl.Series | 
     return conform(good, VNEID_COUNTS), quarantined, frame.height, warnings
 
 
-def load_vneid_snapshot(landing_dir: Path, warehouse_dir: Path, snapshot_date: str) -> LoadResult:
+def load_vneid_snapshot(
+    landing_dir: Path,
+    warehouse_dir: Path,
+    snapshot_date: str,
+    *,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> LoadResult:
     warehouse_dir = Path(warehouse_dir)
     raw_path = partition_path(warehouse_dir, TABLE, snapshot_date)
-    landed, problem = find_partition_file(Path(landing_dir), TABLE, snapshot_date)
+    landed, problem = find_landed_file(Path(landing_dir), TABLE, snapshot_date)
     if landed is None:
         rel, why = problem
         return LoadResult(TABLE, snapshot_date, rel, rejected=rejected_message(rel, why, raw_path))
@@ -133,6 +149,7 @@ def load_vneid_snapshot(landing_dir: Path, warehouse_dir: Path, snapshot_date: s
             landed.path,
             dt.date.fromisoformat(snapshot_date),
             units,
+            max_unpacked_bytes,
         )
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)

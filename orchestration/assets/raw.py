@@ -244,14 +244,22 @@ def summarize_batches(summaries: dict[str, dict]) -> dict:
 raw_dossier_versions = _partitioned_raw_asset(
     "dossier_versions",
     landing_dossier_system,
-    lambda s, day: load_dossier_day(s.landing_dir, s.warehouse_dir, day, s.require_pii_key()),
+    lambda s, day: load_dossier_day(
+        s.landing_dir,
+        s.warehouse_dir,
+        day,
+        s.require_pii_key(),
+        max_unpacked_bytes=s.max_unpacked_bytes,
+    ),
     "Versions of dossiers from the daily extracts, one Parquet file per day; personal fields "
     "replaced by applicant_key. Rows breaking sources.md's rules are quarantined with a reason.",
 )
 raw_portal_766 = _partitioned_raw_asset(
     "portal_766",
     landing_dvc_portal,
-    lambda s, month: load_report_766(s.landing_dir, s.warehouse_dir, month),
+    lambda s, month: load_report_766(
+        s.landing_dir, s.warehouse_dir, month, max_unpacked_bytes=s.max_unpacked_bytes
+    ),
     "Agency rows of the monthly 766 report of the national portal (xlsx or csv), Vietnamese "
     "numbers parsed; the Tổng cộng row checked against their sum, then set aside.",
     with_total_row=True,
@@ -259,13 +267,17 @@ raw_portal_766 = _partitioned_raw_asset(
 raw_portal_synced = _partitioned_raw_asset(
     "portal_synced",
     landing_dvc_portal,
-    lambda s, month: load_synced_list(s.landing_dir, s.warehouse_dir, month),
+    lambda s, month: load_synced_list(
+        s.landing_dir, s.warehouse_dir, month, max_unpacked_bytes=s.max_unpacked_bytes
+    ),
     "The dossiers that the national portal holds for the month (synced-dossier list).",
 )
 raw_vneid_counts = _partitioned_raw_asset(
     "vneid_counts",
     landing_vneid,
-    lambda s, day: load_vneid_snapshot(s.landing_dir, s.warehouse_dir, day),
+    lambda s, day: load_vneid_snapshot(
+        s.landing_dir, s.warehouse_dir, day, max_unpacked_bytes=s.max_unpacked_bytes
+    ),
     "Weekly VNeID counts per commune; rows breaking activated ≤ issued ≤ eligible quarantined.",
 )
 

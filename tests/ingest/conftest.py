@@ -13,7 +13,7 @@ from ingest.reference import load_reference
 SAMPLES = Path("/work/shared/spec/samples/landing")
 if not SAMPLES.exists():  # the samples also live beside the repo in some checkouts
     SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples" / "landing"
-PII_KEY = b"test-key-not-secret"
+PII_KEY = b"test-key-not-secret-0123456789abcdef"
 DAY = "2024-04-01"
 
 REFERENCE_CSV = {

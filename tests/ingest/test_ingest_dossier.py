@@ -189,13 +189,18 @@ def test_gzip_and_plain_give_the_same_rows(landing, warehouse, tmp_path):
     assert pl.read_parquet(partition_path(warehouse, TABLE, DAY)).drop("_source_file").equals(plain)
 
 
-def test_file_named_for_another_day_is_rejected(landing, warehouse):
+def test_file_named_for_another_day_is_its_own_rejection(landing, warehouse):
+    """A misnamed file is refused by the landing scan on its own (ingest/landing.py); the
+    day's loader does not take it for the day's delivery, and loads the day's own file."""
     write_day(landing, DAY, [dossier_line()], name="hoso_20240402.jsonl")
     result = load(landing, warehouse)
     assert result.rejected == (
-        f"dossier_system/{DAY}/hoso_20240402.jsonl: rejected: the day in the file name "
-        f"(2024-04-02) does not match its folder ({DAY}); nothing was loaded for this partition"
+        f"dossier_system/{DAY}/: rejected: no dossier_versions file delivered; "
+        "nothing was loaded for this partition"
     )
+    write_day(landing, DAY, [dossier_line()])
+    result = load(landing, warehouse)
+    assert result.rejected is None and result.rows_loaded == 1
 
 
 def test_ambiguous_delivery_is_rejected(landing, warehouse):
@@ -292,7 +297,7 @@ def test_applicant_key_follows_the_pii_key(landing, warehouse):
         dossier_line(MaHoSo="000.00.11.H04-240401-0003", SoGiayToChuHoSo="024199900002"),
     ])  # fmt: skip
     keys = {}
-    for name, key in (("first", PII_KEY), ("second", b"another-key-5d1e")):
+    for name, key in (("first", PII_KEY), ("second", b"another-key-5d1e-0123456789abcdef")):
         load_dossier_day(landing, warehouse, DAY, key)
         keys[name] = pl.read_parquet(partition_path(warehouse, TABLE, DAY)).get_column(
             "applicant_key"
@@ -301,4 +306,4 @@ def test_applicant_key_follows_the_pii_key(landing, warehouse):
     assert first[0] == first[1] != first[2]
     assert second[0] == second[1] != second[2]
     assert set(first).isdisjoint(second)
-    assert second[2] == applicant_key("024199900002", b"another-key-5d1e")
+    assert second[2] == applicant_key("024199900002", b"another-key-5d1e-0123456789abcdef")
