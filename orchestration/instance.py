@@ -22,10 +22,19 @@ run_retries:
 
 
 def prepare_dagster_home(settings: Settings) -> dg.DagsterInstance:
+    """The instance, its folder made private first (mode 0700, whatever the umask, an
+    existing folder included): the run history, the event logs and the step logs under it
+    are readable by this user only. Dagster creates its files with the process's umask; the
+    folder's mode is what keeps them from the machine's other users."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
+    if home.stat().st_mode & 0o777 != 0o700:
+        home.chmod(0o700)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+        fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()

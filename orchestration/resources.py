@@ -9,7 +9,14 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, parse_as_of
+from orchestration.settings import (
+    ALERT_WEBHOOK_VAR,
+    DBT_PROJECT_DIR,
+    PII_KEY_VAR,
+    PROJECT_ROOT,
+    Settings,
+    parse_as_of,
+)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -17,6 +24,11 @@ class WarehouseResource(dg.ConfigurableResource):
 
     Holds no database connection: DuckDB allows one writer per file, and a connection kept
     open by a long-lived process (the UI, a sensor) would block the next build.
+
+    The secrets (``pii_key``, ``alert_webhook_url``) are given as ``dg.EnvVar``: Dagster
+    keeps the variable's name in the run's config snapshot and shows it in the UI, and reads
+    the value from the environment of the run's process when it starts. A resolved string
+    here would be written in clear to DAGSTER_HOME/history/runs.db with every run.
     """
 
     landing_dir: str
@@ -40,11 +52,11 @@ class WarehouseResource(dg.ConfigurableResource):
             warehouse_dir=str(settings.warehouse_dir),
             publish_dir=str(settings.publish_dir),
             dagster_home=str(settings.dagster_home),
-            pii_key=settings.pii_key,
+            pii_key=secret(PII_KEY_VAR, settings.pii_key),
             duckdb_threads=settings.duckdb_threads,
             duckdb_memory_limit=settings.duckdb_memory_limit,
             publications_kept=settings.publications_kept,
-            alert_webhook_url=settings.alert_webhook_url,
+            alert_webhook_url=secret(ALERT_WEBHOOK_VAR, settings.alert_webhook_url),
             engine=settings.engine,
             as_of=settings.as_of.isoformat() if settings.as_of else "",
             settle_seconds=settings.settle_seconds,
@@ -53,21 +65,41 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def settings(self) -> Settings:
+        """The settings of the run; the secrets are read from the environment (by Dagster
+        at the run's start, or here on a resource used outside a run)."""
         return Settings(
             landing_dir=Path(self.landing_dir),
             warehouse_dir=Path(self.warehouse_dir),
             publish_dir=Path(self.publish_dir),
             dagster_home=Path(self.dagster_home),
-            pii_key=self.pii_key,
+            pii_key=resolved(self.pii_key),
             duckdb_threads=self.duckdb_threads,
             duckdb_memory_limit=self.duckdb_memory_limit,
             publications_kept=self.publications_kept,
-            alert_webhook_url=self.alert_webhook_url,
+            alert_webhook_url=resolved(self.alert_webhook_url),
             engine=self.engine,
             as_of=parse_as_of(self.as_of),
             settle_seconds=self.settle_seconds,
             max_unpacked_bytes=self.max_unpacked_bytes,
         )
+
+
+def secret(variable: str, value: str | None) -> dg.EnvVar | None:
+    """The resource value of a secret: its variable's name when it is set, None otherwise.
+
+    An unset ``EnvVar`` fails every run at its start, before any step, even in an optional
+    field (dagster/_config/source.py), and the UI (and its sensors) must work without the
+    key: so a secret absent where the definitions load is None, and a step that needs the
+    key stops with Settings.require_pii_key's message. ``value`` is only tested, never used:
+    the run reads ``variable`` again in its own process.
+    """
+    return dg.EnvVar(variable) if value else None
+
+
+def resolved(value: str | None) -> str | None:
+    """A secret's value: an ``EnvVar`` is a str whose text is the variable's NAME, so it is
+    read, never used as the value itself."""
+    return value.get_value() if isinstance(value, dg.EnvVar) else value
 
 
 class ProjectDbtCliResource(DbtCliResource):

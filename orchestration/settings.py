@@ -9,16 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 ENGINES = ("duckdb", "spark")  # dbt targets of dbt_project/profiles.yml (docs/spark.md)
+# The secrets: read from the environment where they are used, and named (dg.EnvVar), never
+# written, in Dagster's resource config (orchestration/resources.py)
+PII_KEY_VAR = "TTHC_PII_KEY"
+ALERT_WEBHOOK_VAR = "TTHC_ALERT_WEBHOOK_URL"
 
 
 class MissingPiiKey(RuntimeError):
-    """Raised when a build would load personal data without the key that hashes it."""
+    """Raised when a build would load personal data without a usable key to hash it with
+    (none, or one shorter than 32 bytes)."""
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,12 @@ class Settings:
     warehouse_dir: Path
     publish_dir: Path
     dagster_home: Path
-    pii_key: str | None
+    # secrets: left out of repr, so that a Settings in a log line or a traceback shows neither
+    pii_key: str | None = field(repr=False)
     duckdb_threads: int
     duckdb_memory_limit: str
     publications_kept: int
-    alert_webhook_url: str | None
+    alert_webhook_url: str | None = field(repr=False)
     engine: str = "duckdb"
     # TTHC_AS_OF: the date that freshness and folder dates are judged at; None = the day of
     # use (a UI or daemon process lives for weeks: "today" is resolved when it is read)
@@ -66,6 +72,9 @@ class Settings:
         return self.warehouse_dir / "dbt_target"
 
     def require_pii_key(self) -> bytes:
+        """The key as bytes; MissingPiiKey, with what to do, when it is unset or too short."""
+        from ingest.pii import key_problem  # the rule of a usable key, once
+
         if not self.pii_key:
             raise MissingPiiKey(
                 "TTHC_PII_KEY is not set: the build hashes citizen IDs into applicant_key "
@@ -73,7 +82,11 @@ class Settings:
                 "random secret, kept out of the repository), or run `make demo`, which "
                 "writes one to data/.pii_key."
             )
-        return self.pii_key.encode("utf-8")
+        key = self.pii_key.encode("utf-8")
+        problem = key_problem(key)
+        if problem:
+            raise MissingPiiKey(problem)
+        return key
 
     def duckdb_config(self) -> dict[str, object]:
         """DuckDB limits for the connections opened in Python (publish step): the same
@@ -133,11 +146,11 @@ def load_settings() -> Settings:
         warehouse_dir=_path("TTHC_WAREHOUSE_DIR", "data/warehouse"),
         publish_dir=_path("TTHC_PUBLISH_DIR", "data/published"),
         dagster_home=_path("DAGSTER_HOME", ".dagster_home"),
-        pii_key=os.environ.get("TTHC_PII_KEY") or None,
+        pii_key=os.environ.get(PII_KEY_VAR) or None,
         duckdb_threads=int(os.environ.get("TTHC_DUCKDB_THREADS", "2")),
         duckdb_memory_limit=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "3GB"),
         publications_kept=int(os.environ.get("TTHC_PUBLICATIONS_KEPT", "30")),
-        alert_webhook_url=os.environ.get("TTHC_ALERT_WEBHOOK_URL") or None,
+        alert_webhook_url=os.environ.get(ALERT_WEBHOOK_VAR) or None,
         engine=(os.environ.get("TTHC_ENGINE") or "duckdb").strip().lower(),
         as_of=parse_as_of(os.environ.get("TTHC_AS_OF")),
         settle_seconds=float(os.environ.get("TTHC_SETTLE_SECONDS") or 60),

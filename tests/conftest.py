@@ -41,7 +41,7 @@ def copy_samples(target: Path) -> Path:
     return target
 
 
-def build_env(root: Path, landing: Path | None = None, pii_key: str = "test-key") -> dict:
+def build_env(root: Path, landing: Path | None = None, pii_key: str = "test-pii-key-4f9c2a7e1b6d8035c0ffee") -> dict:
     return {
         **os.environ,
         "TTHC_LANDING_DIR": str(landing or root / "landing"),

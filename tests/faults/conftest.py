@@ -3,6 +3,7 @@ subprocesses, and content digests of the published marts."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -191,21 +192,38 @@ def plant_hand_made_faults(root: Path) -> dict:
 
 @pytest.fixture(scope="session")
 def fault_build(tmp_path_factory):
-    """ONE landing zone with the generator's faults and the hand-made ones, built twice:
-    first held back by the day that is 8% wrong on purpose, then, with its corrected
-    re-delivery in place, published. Returns a dict of everything the tests look at."""
+    """ONE landing zone with the generator's faults, the hand-made ones and the untidy
+    deliveries of tests/faults/delivery_faults.py, built three times: first held back by the
+    day that is 8% wrong on purpose; then still held back after a rejected re-delivery of
+    that day (a `.gz` twin: ambiguous); then, with its corrected re-delivery in place,
+    published. Returns a dict of everything the tests look at."""
+    from tests.faults.delivery_faults import MAX_UNPACKED, plant_delivery_faults
+
     root = tmp_path_factory.mktemp("fault_build")
     generate(root / "landing", *FAULTS)
     manifest = json.loads((root / "landing_faults.json").read_text(encoding="utf-8"))
     expected = plant_hand_made_faults(root)
+    planted = plant_delivery_faults(root, manifest, expected)
     outside_before = {p: p.read_bytes() for p in (root / "outside").rglob("*") if p.is_file()}
-    env = build_env(root, pii_key="fault-key-7f3a9c")
+    env = {
+        **build_env(root, pii_key="fault-pii-key-7f3a9c-e41b08d2-95c6a1f3"),
+        "TTHC_MAX_UNPACKED_BYTES": str(MAX_UNPACKED),
+        "TTHC_AS_OF": "2024-05-31",
+    }
     held = run_tthc(["build"], env)
     over = next(f for f in manifest["faults"] if f["kind"] == "batch_over_5pct")
+    twin = root / "landing" / f"{over['file']}.gz"
+    with gzip.open(twin, "wb") as packed:
+        packed.write((root / over["redelivery"]).read_bytes())
+    held_again = run_tthc(["build"], env)
+    twin.unlink()
     (root / "landing" / over["file"]).write_bytes((root / over["redelivery"]).read_bytes())
     published = run_tthc(["build"], env)
     assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+    # a FIFO blocks whoever opens it: the tests that read the landing zone must not meet it
+    (root / "landing/dossier_system/2024-05-01/hoso_20240501.jsonl").unlink()
     return {
         "root": root, "env": env, "manifest": manifest, "expected": expected, "held": held,
-        "published": published, "over_5pct": over, "outside_before": outside_before,
+        "held_again": held_again, "published": published, "over_5pct": over,
+        "outside_before": outside_before, "planted": planted,
     }

@@ -1,11 +1,13 @@
 """Personal data stays in the landing zone and the quarantine: nothing published, no report,
 no log and no Dagster event carries an applicant's name, citizen ID, phone or e-mail, nor
-the PII key; applicant_key follows TTHC_PII_KEY (operations.md, "Guarantees")."""
+the PII key; applicant_key follows TTHC_PII_KEY; the quarantine and the Dagster instance are
+private (operations.md, "Configuration" and "Guarantees")."""
 
 from __future__ import annotations
 
 import json
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import duckdb
 import polars as pl
 
 from ingest.common.files import FileRejected, read_bytes
+from tests.dagster_home_scan import dagster_home_texts, secrets_found
 from tests.faults.conftest import dagster_runs
 
 PII_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email")
@@ -131,6 +134,41 @@ def test_no_personal_value_is_published_logged_or_in_dagster_events(fault_build)
         how="diagonal_relaxed",
     )
     assert find_leaks({"quarantine": "\n".join(held["raw_text"].to_list())}, pii)
+
+
+def test_the_pii_key_is_nowhere_in_the_dagster_instance(sample_build):
+    """The runs of a build hashed every citizen ID with TTHC_PII_KEY, and no file under
+    DAGSTER_HOME holds it: not the run snapshots (zlib-compressed in history/runs.db), the
+    runs' config and tags, the event logs, the schedule and sensor storage, the step logs.
+    Resource config names the variable (dg.EnvVar): the scan finds the name where a
+    resolved key would be (tests/orchestration/test_secrets.py shows it finds a key given
+    in clear)."""
+    _, env, _ = sample_build
+    home = Path(env["DAGSTER_HOME"])
+    texts = dagster_home_texts(home)
+    snapshots = texts["sqlite:history/runs.db:snapshots"]
+    assert int(texts["sqlite:history/runs.db:snapshots:compressed values"]) >= 10
+    assert "TTHC_PII_KEY" in snapshots and env["TTHC_LANDING_DIR"] in snapshots
+    assert len([k for k in texts if k.startswith("sqlite:history/runs/")]) >= 6  # event logs
+    assert "sqlite:schedules/schedules.db:jobs" in texts
+    assert secrets_found(texts, {env["TTHC_PII_KEY"]}) == []
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_restricted_zone_and_the_instance_are_private(sample_build):
+    """After a build: the quarantine's folders 0700 and files 0600; DAGSTER_HOME 0700, so
+    that its files (run history, event logs, step logs) are this user's only."""
+    root, env, _ = sample_build
+    quarantine = root / "warehouse" / "quarantine"
+    folders = [quarantine, *(p for p in quarantine.rglob("*") if p.is_dir())]
+    files = [p for p in quarantine.rglob("*") if p.is_file()]
+    assert len(folders) >= 2 and len(files) >= 2  # the samples quarantine lines of 2 days
+    assert {mode(p) for p in folders} == {0o700} and {mode(p) for p in files} == {0o600}
+    home = Path(env["DAGSTER_HOME"])
+    assert mode(home) == 0o700 and mode(home / "dagster.yaml") == 0o600
 
 
 # That applicant_key follows TTHC_PII_KEY (and that a new key reloads every day, never a mix

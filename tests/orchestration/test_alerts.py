@@ -14,10 +14,12 @@ from orchestration.alerts import alert_on_failure
 
 class Recorder(BaseHTTPRequestHandler):
     received: ClassVar[list[dict]] = []
+    authorization: ClassVar[list[str | None]] = []
 
     def do_POST(self):
         length = int(self.headers["Content-Length"])
         Recorder.received.append(json.loads(self.rfile.read(length)))
+        Recorder.authorization.append(self.headers.get("Authorization"))
         self.send_response(204)
         self.end_headers()
 
@@ -43,7 +45,10 @@ def test_blocked_run_alert_arrives_at_the_webhook(monkeypatch, tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     Recorder.received.clear()
-    monkeypatch.setenv("TTHC_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{server.server_port}/hook")
+    Recorder.authorization.clear()
+    # credentials in the URL, as some chat hooks are given: sent as basic authentication
+    url = f"http://alert-user:s3cr3t-token@127.0.0.1:{server.server_port}/hook"
+    monkeypatch.setenv("TTHC_ALERT_WEBHOOK_URL", url)
     try:
         with dg.instance_for_test() as instance:
             result = blocked_build.execute_in_process(instance=instance, raise_on_error=False)
@@ -63,3 +68,4 @@ def test_blocked_run_alert_arrives_at_the_webhook(monkeypatch, tmp_path):
     assert f"run {result.run_id[:8]} of build_marts failed" in text
     assert "last publication is unchanged" in text
     assert "raw/dossier_versions:quarantine_within_5pct" in text  # what failed
+    assert Recorder.authorization == ["Basic YWxlcnQtdXNlcjpzM2NyM3QtdG9rZW4="]

@@ -143,14 +143,14 @@ def test_a_new_pii_key_reloads_every_day(zone, monkeypatch):
     day is stale, not only the days that arrive later."""
     from ingest.pii import key_id
 
-    monkeypatch.setenv("TTHC_PII_KEY", "first-key")
+    monkeypatch.setenv("TTHC_PII_KEY", "first-key-0123456789abcdef-0123456789")
     for day in ("2024-04-01", "2024-04-02"):
-        mark_loaded(zone, day, pii_key_id=key_id(b"first-key"))
+        mark_loaded(zone, day, pii_key_id=key_id(b"first-key-0123456789abcdef-0123456789"))
     known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
     runs = make_plan(load_settings(), scan_landing(zone), known).runs
     assert "load_dossier_days" not in [r.job_name for r in runs]
 
-    monkeypatch.setenv("TTHC_PII_KEY", "second-key")
+    monkeypatch.setenv("TTHC_PII_KEY", "second-key-0123456789abcdef-0123456789")
     runs = make_plan(load_settings(), scan_landing(zone), known).runs
     days = next(r for r in runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01", "2024-04-02")
