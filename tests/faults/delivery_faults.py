@@ -75,7 +75,7 @@ def plant_delivery_faults(root: Path, manifest: dict, expected: dict) -> dict[st
     (folder / "dvcqg_766_2024-03.xlsx").write_bytes(workbook[: len(workbook) // 2])
     planted["dvc_portal/2024-03/dvcqg_766_2024-03.xlsx"] = "rejected:dvc_portal/2024-03/dvcqg_766_2024-03.xlsx"
 
-    snapshot = sorted((landing / "vneid").glob("*/vneid_*.csv"))[-1].read_text(encoding="utf-8")
+    snapshot = (landing / "vneid/2024-04-15/vneid_20240415.csv").read_text(encoding="utf-8")
     header, *rows = snapshot.splitlines()
     cells = header.split(",")
     folder = landing / "vneid" / "2024-04-23"
