@@ -59,7 +59,7 @@ test: install-spark system-deps
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
 
 ui: install
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p -m 700 $(DAGSTER_HOME)
 	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: install

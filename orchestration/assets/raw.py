@@ -6,8 +6,9 @@ unchanged since its last load is skipped, so re-running costs nothing and change
 """
 
 
-import logging
+import os
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -181,23 +182,35 @@ def load_one(loader: Loader, settings: Settings, table: str, key: str) -> LoadRe
     The loaders reject bad files themselves (sources.md: no file can stop a build). An
     exception that escapes one anyway (a bug, a disk error) becomes a rejection of that file
     naming the error's type only (its text could quote a value from the file), marked for
-    a retry at the next build; the traceback goes to the build log.
+    a retry at the next build; the traceback is kept in the restricted zone.
     """
     try:
         return loader(settings, key)
     except MissingPiiKey:
         raise  # a setting, not a file: the whole build must stop with its message
-    except Exception as exc:
-        logging.getLogger("tthc.ingest").exception("loading %s/%s failed", table, key)
+    except Exception as exc:  # noqa: BLE001 - any error of one file is that file's rejection
+        kept = keep_traceback(settings, table, key)
         landed = catch_up.scan(settings, with_sha256=False).files(table).get(key)
         rel = landed.path if landed else f"{table}/{key}"
         result = LoadResult(table, key, rel)
         result.rejected = (
-            f"{rel}: rejected: could not be read ({type(exc).__name__}); it is tried again at "
-            "the next build, and the last accepted delivery stays in force"
+            f"{rel}: rejected: could not be read ({type(exc).__name__}, details in "
+            f"{kept.relative_to(settings.warehouse_dir)}); it is tried again at the next build, "
+            "and the last accepted delivery stays in force"
         )
         result.retry = True
         return result
+
+
+def keep_traceback(settings: Settings, table: str, key: str) -> Path:
+    """The traceback of an unexpected load error, kept in the restricted zone (0600): its
+    text may quote a value of the file, so it goes neither to the log nor to Dagster."""
+    path = raw_layer.quarantine_path(settings.warehouse_dir, table, key).with_suffix(".error.txt")
+    raw_layer.make_restricted_folder(path.parent)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, raw_layer.RESTRICTED_FILE_MODE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(traceback.format_exc())
+    return path
 
 
 def _validate_partitions(settings: Settings, table: str, records: list[dict]) -> dict | None:
