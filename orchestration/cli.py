@@ -116,6 +116,17 @@ def _demo(args) -> int:
     args.out = str(settings.landing_dir)
     if not (settings.landing_dir / "reference").exists() or args.regenerate:
         _generate(args)
+    if settings.as_of is None:
+        from datetime import timedelta
+
+        # freshness is judged at TTHC_AS_OF (today when unset): the day after the generated
+        # data, so that the demo's 2024 shows no stale source. The landing zone may be an
+        # earlier demo's, for other dates: its latest day of dossier extracts decides.
+        days = []
+        for folder in (settings.landing_dir / "dossier_system").glob("????-??-??"):
+            with contextlib.suppress(ValueError):
+                days.append(date.fromisoformat(folder.name))
+        os.environ["TTHC_AS_OF"] = (max(days, default=args.end) + timedelta(days=1)).isoformat()
     status = _build(args)
     if status == 0:
         print_demo_summary(load_settings())
@@ -123,12 +134,19 @@ def _demo(args) -> int:
 
 
 def demo_pii_key() -> str:
-    """The demo's key: random, kept in data/.pii_key (mode 0600), reused by later demos."""
+    """The demo's key: random, kept in data/.pii_key (mode 0600), reused by later demos.
+
+    64 hex characters, used as text: 64 bytes of key, 256 bits of randomness (at least 32
+    bytes are required: ingest/pii.py). A key file found readable by others (copied, or
+    written by hand) is made 0600 again before it is used."""
     if DEMO_KEY_FILE.exists():
+        if DEMO_KEY_FILE.stat().st_mode & 0o077:
+            DEMO_KEY_FILE.chmod(0o600)
         return DEMO_KEY_FILE.read_text(encoding="utf-8").strip()
     DEMO_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     fd = os.open(DEMO_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)  # exactly 0600, whatever the umask
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key

@@ -4,6 +4,8 @@ warehouse has one writer anyway."""
 
 import dagster as dg
 
+from orchestration.checks.freshness import FRESHNESS_CHECKS
+
 load_reference = dg.define_asset_job(
     "load_reference",
     selection=dg.AssetSelection.assets(["raw", "reference"]),
@@ -30,9 +32,12 @@ load_vneid_snapshots = dg.define_asset_job(
 )
 build_marts = dg.define_asset_job(
     "build_marts",
-    selection=dg.AssetSelection.groups("staging", "intermediate", "marts", "publish"),
+    # with the raw sources' freshness: judged at every build, new files or not
+    selection=dg.AssetSelection.groups("staging", "intermediate", "marts", "publish")
+    | dg.AssetSelection.checks(*FRESHNESS_CHECKS),
     executor_def=dg.in_process_executor,
-    description="dbt build (models and tests), then publish if no blocking check failed.",
+    description="dbt build (models and tests) and the raw sources' freshness, then publish "
+    "if the latest result of every blocking check passed.",
 )
 
 

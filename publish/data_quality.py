@@ -1,16 +1,19 @@
-"""The `data_quality` mart (marts.md): what the checks of the publishing run found.
+"""The `data_quality` mart (marts.md): what the checks behind the publication found.
 
 Built by the publish step, not by dbt, because it reports on dbt's own tests: one row per
-check evaluation of the run, per quarantine reason and file, per rejected file, and per
-completeness gap (a day without an accepted dossier extract, a month without a portal
-report or synced list, a week without a VNeID snapshot). It carries counts, codes, file
+check that the publication depends on (the latest evaluation of each, whatever run made
+it), per quarantine reason and file, per rejected file, per completeness gap (a day without
+an accepted dossier extract, a month without a portal report or synced list, a week without
+a VNeID snapshot) and per source's freshness at TTHC_AS_OF. It carries counts, codes, file
 paths and messages only, never a value from a row.
 """
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -52,7 +55,7 @@ class CheckRow:
 
 
 def check_rows(outcomes) -> list[CheckRow]:
-    """Rows for the asset-check evaluations of the run (publish.gate.CheckOutcome)."""
+    """Rows for the asset checks the publication depends on (publish.gate.CheckOutcome)."""
     rows = []
     for outcome in outcomes:
         asset, _, check = outcome.name.rpartition(":")
@@ -140,6 +143,82 @@ def completeness_rows(records: list[dict]) -> list[CheckRow]:
             rows.append(CheckRow("vneid", f"vneid/{before.isoformat()}..{after.isoformat()}",
                                  "missing_week", "warn", False, None,
                                  f"{(after - before).days} days between VNeID snapshots {before} and {after}"))  # fmt: skip
+    return rows
+
+
+# sources.md, "Freshness": how old the latest partition of a source may be at TTHC_AS_OF.
+MAX_AGE_DAYS = {"dossier_system": 2, "dvc_portal": 40, "vneid": 8}
+CADENCE = {
+    "dossier_system": "a dossier extract every day",
+    "dvc_portal": "a portal report and synced list every month",
+    "vneid": "a VNeID snapshot every week",
+}
+
+
+@dataclass(frozen=True)
+class Freshness:
+    source: str
+    latest: str | None  # the latest accepted partition key (a day, or a month YYYY-MM)
+    covers_through: date | None  # the last day that partition covers
+    age_days: int | None  # as_of - covers_through
+    as_of: date
+
+    @property
+    def stale(self) -> bool:
+        return self.age_days is None or self.age_days > MAX_AGE_DAYS[self.source]
+
+    def details(self) -> str:
+        allowed = f"{CADENCE[self.source]} is expected, at most {MAX_AGE_DAYS[self.source]} days old"
+        if self.latest is None:
+            return f"no accepted partition delivered; {allowed}"
+        through = f" (through {self.covers_through})" if len(self.latest) == 7 else ""
+        return (
+            f"latest partition {self.latest}{through} is {self.age_days} days old at "
+            f"{self.as_of} (TTHC_AS_OF); {allowed}"
+        )
+
+
+def freshness(source: str, partition_keys: Iterable[str], as_of: date) -> Freshness:
+    """How old a source's latest partition is at ``as_of``.
+
+    A day partition (dossier extract, VNeID snapshot) covers its own day. A month partition
+    (portal) covers the whole month, so it is judged from the month's last day: June's
+    report, delivered in early July, is 1 day old on 1 July and 40 days old on 9 August,
+    when July's report is due.
+    """
+    keys = sorted(partition_keys)
+    if not keys:
+        return Freshness(source, None, None, None, as_of)
+    latest = keys[-1]
+    if len(latest) == 7:  # YYYY-MM
+        year, month = int(latest[:4]), int(latest[5:7])
+        through = date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        through = date.fromisoformat(latest)
+    return Freshness(source, latest, through, (as_of - through).days, as_of)
+
+
+def accepted_partitions(records: list[dict], tables: Iterable[str]) -> set[str]:
+    """Partition keys with an accepted delivery (a rejected file brings no data)."""
+    tables = set(tables)
+    return {
+        r["partition_key"]
+        for r in records
+        if r["table"] in tables and r.get("partition_key") and not r.get("rejected")
+    }
+
+
+def freshness_rows(records: list[dict], as_of: date) -> list[CheckRow]:
+    """One `stale_source` row per source: its latest partition and its age; failing (a
+    warning, never blocking) when older than the source's cadence allows."""
+    rows = []
+    for source in MAX_AGE_DAYS:
+        tables = [t for t, s in SOURCE_OF_TABLE.items() if s == source]
+        fresh = freshness(source, accepted_partitions(records, tables), as_of)
+        rows.append(
+            CheckRow(source, f"{source}/{fresh.latest}" if fresh.latest else source,
+                     "stale_source", "warn", not fresh.stale, None, fresh.details())
+        )  # fmt: skip
     return rows
 
 

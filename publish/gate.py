@@ -1,9 +1,12 @@
 """The publication gate: the marts go out only when no blocking check failed.
 
 Two kinds of evidence are audited, because neither alone is enough:
-- the check evaluations of the publishing run (dbt tests, Biểu 06 identities, ...), read
-  from Dagster's event log: dagster-dbt does not reliably stop a downstream Python asset on
-  a failed test (dagster issues #25112, #18472), so the gate reads the results itself;
+- the LATEST evaluation of every asset check of every asset the publication depends on
+  (dbt tests, Biểu 06 identities, the raw assets' door checks), whatever run made it,
+  read from Dagster's event log. Not only the publishing run's: the publish asset can be
+  materialized alone from the UI after a build that a failed test held back, and
+  dagster-dbt does not reliably stop a downstream Python asset on a failed test (dagster
+  issues #25112, #18472), so the gate reads the results itself;
 - the load records of every raw partition currently in the warehouse: a batch loaded by an
   earlier run with more than 5% of its rows quarantined still holds the publication back
   until the file is re-delivered (sources.md, "Severity").
@@ -37,6 +40,30 @@ class GateVerdict:
 
     def summary(self) -> dict:
         return {"passed": self.passed, "warnings": len(self.warnings), "errors": len(self.errors)}
+
+
+def unevaluated_outcome(
+    name: str, blocking: bool, pending_run_id: str | None, asset_materialized: bool
+) -> CheckOutcome | None:
+    """The outcome of a check with no result to read, or None when it does not count.
+
+    ``pending_run_id``: the run of its latest execution, planned but never reported (the
+    run is still going, failed before the check, or was killed); None when it never ran.
+    Such a check has not passed: its asset may hold data no check has seen. A check that
+    never ran on an asset that was never materialized does not count: nothing of that
+    asset exists to publish (a source that never delivered).
+    """
+    if pending_run_id is not None:
+        return CheckOutcome(
+            name, False, blocking,
+            f"not evaluated: its latest run {pending_run_id} planned it and has not reported "
+            "it (still running, failed or killed before the check); build again",
+        )  # fmt: skip
+    if asset_materialized:
+        return CheckOutcome(
+            name, False, blocking, "never evaluated, though its asset was materialized; build again"
+        )
+    return None
 
 
 def batch_problems(record: dict) -> list[tuple[bool, str]]:

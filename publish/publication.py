@@ -6,14 +6,20 @@ the link is replaced with one ``rename`` (atomic on POSIX): a BI reader opening 
 the link sees the whole previous publication or the whole new one, never a mix, and a reader
 that already holds a file keeps reading the version it opened. A killed publish leaves at most
 an unfinished folder that no link points to; the next publish removes it.
+
+Publish steps are one at a time: each holds ``publish_lock`` from its gate to the switch
+(the build's lock does not cover the publish asset materialized alone from the UI).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +34,41 @@ _UNFINISHED = ".unfinished"
 
 class PublishDirConflict(RuntimeError):
     pass
+
+
+class PublishInProgress(RuntimeError):
+    """Another publish step holds the publication's lock."""
+
+
+def lock_path(publish_dir: Path) -> Path:
+    """Beside the published link and its versions folder, outside both."""
+    publish_dir = Path(publish_dir)
+    return publish_dir.parent / f".{publish_dir.name}.lock"
+
+
+@contextmanager
+def publish_lock(publish_dir: Path) -> Iterator[None]:
+    """Hold the publication's lock for a whole publish step, or fail at once.
+
+    Failing rather than waiting: the step that waited would audit and publish the
+    warehouse as the other left it, minutes later, without anyone having asked for it;
+    the failed run says which lock to look at, and the next build publishes. The lock is
+    released by the kernel when its process dies, so a killed publish never leaves it held.
+    """
+    path = lock_path(publish_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise PublishInProgress(
+                f"another publish step is running (lock {path}): two never run at once; "
+                "this one changed nothing, publish again when it ends"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -230,7 +271,8 @@ def _ensure_link_or_absent(publish_dir: Path) -> None:
 
 def _remove_unfinished(versions: Path) -> None:
     # a publish killed between mkdir and the marker leaves a folder with neither the marker
-    # nor publication.json: unfinished too (builds are serialized, so none is in progress)
+    # nor publication.json: unfinished too (publish steps hold publish_lock, so none is in
+    # progress)
     for folder in versions.iterdir():
         if folder.is_dir() and ((folder / _UNFINISHED).exists() or not (folder / MANIFEST).exists()):
             shutil.rmtree(folder, ignore_errors=True)

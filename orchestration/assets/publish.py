@@ -15,40 +15,89 @@ import duckdb
 from ingest.landing import scan_landing
 from orchestration import timings
 from orchestration.assets.transform import MANIFEST_PATH, published_marts
+from orchestration.checks.freshness import FRESHNESS_CHECK_KEYS
 from orchestration.load_records import read_all_records
 from orchestration.resources import WarehouseResource
 from publish import data_quality, gate
-from publish.publication import import_spark_tables, publish
+from publish.publication import PublishInProgress, import_spark_tables, publish, publish_lock
 from publish.reports import write_dbt_docs, write_reports
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MARTS = published_marts()
 
 
-def run_check_outcomes(context: dg.AssetExecutionContext) -> list[gate.CheckOutcome]:
-    """The asset-check evaluations recorded so far in this run (dbt tests among them)."""
-    records = context.instance.get_records_for_run(
-        run_id=context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
-    ).records
+PUBLICATION_KEY = dg.AssetKey(["publish", "publication"])
+
+
+def latest_check_outcomes(context: dg.AssetExecutionContext) -> list[gate.CheckOutcome]:
+    """The latest evaluation of every asset check of every asset upstream of the publication
+    (dbt tests, door checks), whatever run made it: the publish step may run alone, in a run
+    of its own, after a build that a failed test held back.
+
+    The graph is the project's Definitions, not the run's: a run of build_marts holds only
+    its own assets, and one of the publish asset alone (the UI, ``dg.materialize``) none of
+    the upstream ones. The freshness checks are left out: the step judges freshness itself,
+    at this moment.
+    """
+    from orchestration.definitions import defs  # imports this module
+
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get_ancestor_asset_keys(PUBLICATION_KEY)
+    check_keys = sorted(
+        (k for k in graph.get_check_keys_for_assets(upstream) if k not in FRESHNESS_CHECK_KEYS),
+        key=lambda k: (k.asset_key.to_user_string(), k.name),
+    )
+    instance = context.instance
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(check_keys)
+    materialized = {
+        record.asset_entry.asset_key
+        for record in instance.get_asset_records(list(upstream))
+        if record.asset_entry.last_materialization_record is not None
+    }
     outcomes = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        key = evaluation.asset_check_key
-        outcomes.append(
-            gate.CheckOutcome(
-                name=f"{key.asset_key.to_user_string()}:{key.name}",
-                passed=evaluation.passed,
-                blocking=evaluation.severity == dg.AssetCheckSeverity.ERROR,
-                details=str(evaluation.description or ""),
-                failing_rows=_failed_row_count(evaluation.metadata),
+    for key in check_keys:
+        name = f"{key.asset_key.to_user_string()}:{key.name}"
+        blocking = graph.get_check_spec(key).blocking
+        execution = latest.get(key)
+        if _has_result(execution):
+            evaluation = execution.evaluation
+            outcomes.append(
+                gate.CheckOutcome(
+                    name=name,
+                    passed=evaluation.passed,
+                    # the evaluation's severity: a dbt test of severity error that only
+                    # reached its warn_if threshold reports WARN
+                    blocking=evaluation.severity == dg.AssetCheckSeverity.ERROR,
+                    details=str(evaluation.description or ""),
+                    failing_rows=_failed_row_count(evaluation.metadata),
+                )
             )
-        )
+            continue
+        outcome = gate.unevaluated_outcome(
+            name, blocking, execution.run_id if execution is not None else None,
+            key.asset_key in materialized,
+        )  # fmt: skip
+        if outcome is not None:
+            outcomes.append(outcome)
     return outcomes
+
+
+def _has_result(execution) -> bool:
+    """Whether the execution record holds an evaluation, not only the plan to make one."""
+    event = execution.event if execution is not None else None
+    return (
+        event is not None and event.dagster_event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    )
 
 
 def _failed_row_count(metadata) -> int | None:
     value = (metadata or {}).get("dagster_dbt/failed_row_count")
     return int(value.value) if value is not None and value.value is not None else None
+
+
+def _as_outcome(row: data_quality.CheckRow) -> gate.CheckOutcome:
+    """A freshness row as the gate counts it: a warning when stale, never blocking."""
+    return gate.CheckOutcome(f"{row.object}:{row.check_name}", row.passed, False, row.details or "")
 
 
 def write_data_quality(warehouse_db, frame, duckdb_config: dict | None = None) -> None:
@@ -99,7 +148,7 @@ def data_through(warehouse_db) -> str | None:
 
 
 @dg.asset(
-    key=["publish", "publication"],
+    key=PUBLICATION_KEY,
     group_name="publish",
     deps=[dg.AssetKey(["marts", mart]) for mart in MARTS],
     kinds={"duckdb", "parquet"},
@@ -107,13 +156,19 @@ def data_through(warehouse_db) -> str | None:
     description=(
         "The marts as BI reads them: TTHC_PUBLISH_DIR/tthc_marts.duckdb (schema marts), "
         "parquet/<mart>.parquet and publication.json, switched into place atomically. "
-        "Runs only when no blocking check failed; otherwise nothing in TTHC_PUBLISH_DIR changes."
+        "Runs only when the latest result of every blocking check of every upstream asset "
+        "passed and every load record is clean; otherwise nothing in TTHC_PUBLISH_DIR "
+        "changes. One publish step at a time (a lock beside TTHC_PUBLISH_DIR)."
     ),
 )
 def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     started = time.perf_counter()
     try:
-        return _publication(context, warehouse)
+        # held from the gate to the switch: a second publish step fails at once
+        with publish_lock(warehouse.settings.publish_dir):
+            return _publication(context, warehouse)
+    except PublishInProgress as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     finally:
         timings.record(warehouse.settings.warehouse_dir, "publish", time.perf_counter() - started, context.run_id)
 
@@ -121,9 +176,10 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings
     records = read_all_records(settings.warehouse_dir)
-    outcomes = run_check_outcomes(context)
+    outcomes = latest_check_outcomes(context)
+    freshness_rows = data_quality.freshness_rows(records, settings.as_of_date)
     landing_rejections = scan_landing(settings.landing_dir, with_sha256=False).rejections
-    verdict = gate.evaluate(outcomes, records)
+    verdict = gate.evaluate(outcomes + [_as_outcome(row) for row in freshness_rows], records)
     if not verdict.may_publish:
         raise dg.Failure(
             description="Publication held back: blocking checks failed:\n- "
@@ -149,6 +205,7 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             data_quality.check_rows(outcomes)
             + data_quality.load_rows(records)
             + data_quality.completeness_rows(records)
+            + freshness_rows
             + data_quality.landing_rows(landing_rejections),
         ),
         settings.duckdb_config(),

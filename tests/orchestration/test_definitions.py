@@ -72,3 +72,17 @@ def test_jobs_schedule_and_sensor():
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
     assert defs.resolve_sensor_def("landing_sensor").job_name == "nightly_build"
+
+
+def test_freshness_is_a_warning_check_on_each_partitioned_raw_asset_judged_every_build():
+    freshness = {c for c in graph().asset_check_keys if c.name == "freshness"}
+    assert {c.to_user_string() for c in freshness} == {
+        "raw/dossier_versions:freshness", "raw/portal_766:freshness",
+        "raw/portal_synced:freshness", "raw/vneid_counts:freshness",
+    }  # fmt: skip
+    assert not any(graph().get_check_spec(c).blocking for c in freshness)
+    build_marts = defs.resolve_job_def("build_marts")
+    assert freshness <= set(build_marts.asset_layer.asset_graph.asset_check_keys)
+    # the calendar's coverage is a dbt test of severity error: it blocks publication
+    calendar = dg.AssetCheckKey(key("staging/stg_reference__calendar_exceptions"), "assert_every_dossier_year_has_holidays")
+    assert graph().get_check_spec(calendar).blocking

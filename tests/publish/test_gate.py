@@ -1,6 +1,6 @@
 """The publication gate: which evidence blocks, which only warns."""
 
-from publish.gate import CheckOutcome, evaluate
+from publish.gate import CheckOutcome, evaluate, unevaluated_outcome
 
 
 def record(file, read, loaded, held, rejected=None):
@@ -45,3 +45,27 @@ def test_rejected_file_is_a_warning():
     verdict = evaluate([], [record("x.jsonl", 0, 0, 0, rejected="x.jsonl: not UTF-8")])
     assert verdict.may_publish
     assert verdict.warnings == ["rejected: x.jsonl: not UTF-8"]
+
+
+def test_a_check_planned_but_never_reported_has_not_passed():
+    # its latest run failed or was killed before the check: the asset may hold unchecked data
+    outcome = unevaluated_outcome("marts/bieu_06:identities", True, "run-42", asset_materialized=True)
+    assert outcome.passed is False and outcome.blocking is True
+    assert "not evaluated: its latest run run-42" in outcome.details
+    verdict = evaluate([outcome], [])
+    assert not verdict.may_publish and verdict.errors[0].startswith("marts/bieu_06:identities: not evaluated")
+
+
+def test_a_check_never_evaluated_counts_only_when_its_asset_exists():
+    never = unevaluated_outcome("staging/stg_x:not_null_x", True, None, asset_materialized=True)
+    assert never == CheckOutcome(
+        "staging/stg_x:not_null_x", False, True, "never evaluated, though its asset was materialized; build again"
+    )
+    # a source that never delivered: nothing of it exists, nothing of it is published
+    assert unevaluated_outcome("raw/vneid_counts:gx_suite", True, None, asset_materialized=False) is None
+
+
+def test_an_unevaluated_warning_check_only_warns():
+    outcome = unevaluated_outcome("raw/portal_766:total_row_matches", False, None, asset_materialized=True)
+    verdict = evaluate([outcome], [])
+    assert verdict.may_publish and len(verdict.warnings) == 1

@@ -10,9 +10,12 @@ import pytest
 
 from publish.publication import (
     PublishDirConflict,
+    PublishInProgress,
     current_version,
     list_publications,
+    lock_path,
     publish,
+    publish_lock,
     rollback,
 )
 
@@ -127,3 +130,45 @@ def test_a_real_folder_with_files_is_not_overwritten(tmp_path):
     with pytest.raises(PublishDirConflict, match="real folder"):
         do_publish(warehouse, publish_dir, 0)
     assert (publish_dir / "keep.txt").read_text() == "mine"
+
+
+LOCK_HOLDER = """
+import sys, time
+from pathlib import Path
+from publish.publication import publish_lock
+with publish_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_second_publish_step_fails_at_once_while_one_holds_the_lock(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    warehouse = tmp_path / "wh.duckdb"
+    make_warehouse(warehouse, [("2024-01", 5)])
+    publish_dir = tmp_path / "published"
+    do_publish(warehouse, publish_dir, 0)
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(publish_dir)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with (
+            pytest.raises(PublishInProgress, match="another publish step is running") as failed,
+            publish_lock(publish_dir),
+        ):
+            do_publish(warehouse, publish_dir, 1)
+        assert time.monotonic() - started < 5  # at once, not after the holder's minute
+        assert str(lock_path(publish_dir)) in str(failed.value)
+        assert lock_path(publish_dir) == tmp_path / ".published.lock"
+        assert [p.version for p in list_publications(publish_dir)] == ["20240701T020000_run00000"]
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    # the kernel frees the lock of a dead holder: the next publish step goes through
+    with publish_lock(publish_dir):
+        do_publish(warehouse, publish_dir, 2)
+    assert current_version(publish_dir) == "20240701T020200_run00002"
