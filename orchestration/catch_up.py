@@ -30,7 +30,11 @@ import yaml
 from ingest import pii, raw_layer
 from ingest.landing import LandingInventory, ScanRules, scan_landing
 from ingest.second_chance import REFERENCE_OF_REASON
-from orchestration.load_records import read_partition_record, read_reference_records
+from orchestration.load_records import (
+    read_all_records,
+    read_partition_record,
+    read_reference_records,
+)
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -102,11 +106,42 @@ def delivery_fingerprint(inventory: LandingInventory, table: str, key: str) -> s
     return "rejected:" + hashlib.sha256("\n".join(messages).encode()).hexdigest()
 
 
-def is_stale(settings: Settings, inventory: LandingInventory, table: str, key: str) -> bool:
+def unfinished_load_runs(
+    instance: dg.DagsterInstance, warehouse_dir, current_run_id: str | None = None
+) -> frozenset[str]:
+    """Runs that wrote load records but did not succeed (killed, crashed).
+
+    Such a run may have saved a partition's record and died before its door checks
+    reported; the gate, which reads the latest result of every blocking check, would then
+    hold the publication back for a check that never ran. Their partitions are loaded again.
+    A run the instance does not know (a new DAGSTER_HOME) is not counted: no check of it is
+    waiting either.
+    """
+    run_ids = {r["run_id"] for r in read_all_records(warehouse_dir) if r.get("run_id")}
+    run_ids.discard(current_run_id)
+    if not run_ids:
+        return frozenset()
+    known = instance.get_run_records(filters=dg.RunsFilter(run_ids=sorted(run_ids)))
+    return frozenset(
+        record.dagster_run.run_id for record in known
+        if record.dagster_run.status != dg.DagsterRunStatus.SUCCESS
+    )  # fmt: skip
+
+
+def is_stale(
+    settings: Settings,
+    inventory: LandingInventory,
+    table: str,
+    key: str,
+    unfinished_runs: frozenset[str] = frozenset(),
+) -> bool:
     """Whether a partition must be (re)loaded: never loaded, its delivery changed, its raw
-    file is missing, or it holds rows quarantined for a code the reference now may know."""
+    file is missing, its load run did not finish, or it holds rows quarantined for a code
+    the reference now may know."""
     record = read_partition_record(settings.warehouse_dir, table, key)
     if record is None:
+        return True
+    if record.get("run_id") in unfinished_runs:
         return True
     if record.get("delivery_fingerprint") != delivery_fingerprint(inventory, table, key):
         return True
@@ -169,7 +204,10 @@ class Plan:
 
 
 def make_plan(
-    settings: Settings, inventory: LandingInventory, known_partitions: dict[str, list[str]]
+    settings: Settings,
+    inventory: LandingInventory,
+    known_partitions: dict[str, list[str]],
+    unfinished_runs: frozenset[str] = frozenset(),
 ) -> Plan:
     """Pure: which runs bring the warehouse up to date.
 
@@ -187,7 +225,7 @@ def make_plan(
         plan.new_partitions[partitions_name] = new
         order = known + new
         stale = sorted(
-            {k for t in tables for k in partition_keys(inventory, t) if is_stale(settings, inventory, t, k)},
+            {k for t in tables for k in partition_keys(inventory, t) if is_stale(settings, inventory, t, k, unfinished_runs)},
             key=order.index,
         )  # fmt: skip
         if stale:
@@ -239,7 +277,9 @@ def run_catch_up(
         known = {
             name: list(instance.get_dynamic_partitions(name)) for name in PARTITIONED_JOBS
         }
-        plan = make_plan(settings, inventory, known)
+        plan = make_plan(
+            settings, inventory, known, unfinished_load_runs(instance, settings.warehouse_dir)
+        )
         if any(planned.job_name != "build_marts" for planned in plan.runs):
             from expectations.worker import prewarm
 

@@ -116,6 +116,8 @@ def _demo(args) -> int:
     args.out = str(settings.landing_dir)
     if not (settings.landing_dir / "reference").exists() or args.regenerate:
         _generate(args)
+        # the demo wrote these files itself, completely: nothing is still being uploaded
+        os.environ.setdefault("TTHC_SETTLE_SECONDS", "0")
     if settings.as_of is None:
         from datetime import timedelta
 

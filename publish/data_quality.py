@@ -82,6 +82,10 @@ def load_rows(records: list[dict]) -> list[CheckRow]:
         if record.get("rejected"):
             rows.append(CheckRow(source, where, "rejected_file", "warn", False, None, record["rejected"]))
             continue
+        if record.get("rejected_redelivery"):
+            # the re-delivery is refused; the accepted delivery below stays in force
+            rows.append(CheckRow(source, rejected_redelivery_file(record), "rejected_file", "warn",
+                                 False, None, record["rejected_redelivery"]))  # fmt: skip
         total_row = record.get("checks", {}).get("total_row")
         if total_row is not None and not total_row.get("passed", True):
             rows.append(CheckRow(source, where, "total_row_matches", "warn", False, None,
@@ -101,6 +105,22 @@ def load_rows(records: list[dict]) -> list[CheckRow]:
 def _short(details) -> str:
     text = details if isinstance(details, str) else json.dumps(details, ensure_ascii=False)
     return f"Tổng cộng differs from the sum of agency rows: {text}"[:1000]
+
+
+def rejected_redelivery_file(record: dict) -> str:
+    """The file(s) of a refused re-delivery, as its message names them."""
+    return record["rejected_redelivery"].split(": rejected:", 1)[0]
+
+
+def pending_rows(pending: list[str]) -> list[CheckRow]:
+    """Files still being uploaded at the scan (changed less than TTHC_SETTLE_SECONDS
+    before it): left for the next build, never loaded in part."""
+    return [
+        CheckRow(path.split("/")[0], path, "pending_file", "warn", False, None,
+                 f"{path}: still being uploaded (changed less than TTHC_SETTLE_SECONDS before "
+                 "the build); left for the next build")
+        for path in pending
+    ]  # fmt: skip
 
 
 def landing_rows(rejections) -> list[CheckRow]:

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
-from ingest.landing import scan_landing
-from orchestration import timings
+from orchestration import catch_up, timings
 from orchestration.assets.transform import MANIFEST_PATH, published_marts
 from orchestration.checks.freshness import FRESHNESS_CHECK_KEYS
 from orchestration.load_records import read_all_records
@@ -178,7 +177,9 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     records = read_all_records(settings.warehouse_dir)
     outcomes = latest_check_outcomes(context)
     freshness_rows = data_quality.freshness_rows(records, settings.as_of_date)
-    landing_rejections = scan_landing(settings.landing_dir, with_sha256=False).rejections
+    # the same rules as the build's scan: folder dates, settled files (names only, no hash)
+    landing = catch_up.scan(settings, with_sha256=False)
+    landing_rejections = landing.rejections
     verdict = gate.evaluate(outcomes + [_as_outcome(row) for row in freshness_rows], records)
     if not verdict.may_publish:
         raise dg.Failure(
@@ -206,7 +207,8 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             + data_quality.load_rows(records)
             + data_quality.completeness_rows(records)
             + freshness_rows
-            + data_quality.landing_rows(landing_rejections),
+            + data_quality.landing_rows(landing_rejections)
+            + data_quality.pending_rows(landing.pending),
         ),
         settings.duckdb_config(),
     )
@@ -216,6 +218,7 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         "warnings": verdict.warnings,
         "rejected_files": sorted(
             {r["file"] for r in records if r.get("rejected") and r.get("file")}
+            | {data_quality.rejected_redelivery_file(r) for r in records if r.get("rejected_redelivery")}
             | {r.path for r in landing_rejections if r.table is None}
         ),
         "quarantined_rows": {

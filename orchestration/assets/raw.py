@@ -124,6 +124,7 @@ def _partitioned_raw_asset(
         inventory = catch_up.scan(settings)
         loaded, skipped, to_load = [], [], []
         delivered = catch_up.partition_keys(inventory, table)
+        unfinished = catch_up.unfinished_load_runs(context.instance, settings.warehouse_dir, context.run_id)
         started = time.perf_counter()
         for key in context.partition_keys:
             if key not in delivered:
@@ -131,7 +132,7 @@ def _partitioned_raw_asset(
                 # (data_quality), not a rejected file
                 skipped.append(key)
                 continue
-            if not force and not catch_up.is_stale(settings, inventory, table, key):
+            if not force and not catch_up.is_stale(settings, inventory, table, key, unfinished):
                 record = read_partition_record(settings.warehouse_dir, table, key)
                 if record is not None and record.get("run_id") == context.run_id:
                     # loaded by an earlier attempt of this step (a retry): its checks

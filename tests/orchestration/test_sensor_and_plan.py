@@ -7,7 +7,12 @@ import dagster as dg
 import pytest
 
 from ingest.landing import scan_landing, sha256_of
-from orchestration.catch_up import delivery_fingerprint, make_plan, reference_fingerprint
+from orchestration.catch_up import (
+    delivery_fingerprint,
+    make_plan,
+    reference_fingerprint,
+    unfinished_load_runs,
+)
 from orchestration.load_records import (
     read_partition_record,
     record_in_force,
@@ -257,3 +262,29 @@ def test_vneid_rows_of_an_unknown_commune_get_a_second_chance_when_dvhc_changes(
     plan = make_plan(settings, scan_landing(zone), known)
     days = next(r for r in plan.runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01",)
+
+
+def test_days_loaded_by_a_run_that_did_not_finish_are_loaded_again(zone):
+    """A load run killed after saving a day's record but before its door checks reported:
+    the gate would wait for those checks forever, so the plan loads the day again."""
+    settings = load_settings()
+    for day in ("2024-04-01", "2024-04-02"):
+        mark_loaded(zone, day)
+    with dg.instance_for_test() as instance:
+        finished = dg.materialize([_noop], instance=instance)
+        killed = dg.DagsterRun(job_name="load_dossier_days", run_id="killed-run", status=dg.DagsterRunStatus.STARTED)
+        instance.add_run(killed)
+        for day, run_id in (("2024-04-01", finished.run_id), ("2024-04-02", "killed-run")):
+            record = read_partition_record(settings.warehouse_dir, "dossier_versions", day)
+            save_partition_record(settings.warehouse_dir, "dossier_versions", day, {**record, "run_id": run_id})
+        unfinished = unfinished_load_runs(instance, settings.warehouse_dir)
+    assert unfinished == frozenset({"killed-run"})
+    known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
+    plan = make_plan(settings, scan_landing(zone), known, unfinished)
+    days = next(r for r in plan.runs if r.job_name == "load_dossier_days")
+    assert days.stale_keys == ("2024-04-02",)
+
+
+@dg.asset
+def _noop() -> None:
+    return None

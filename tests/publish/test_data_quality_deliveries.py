@@ -1,0 +1,35 @@
+"""data_quality rows of the untidy deliveries: a refused re-delivery beside the delivery in
+force, and files left pending because they were still being uploaded."""
+
+from __future__ import annotations
+
+from publish import data_quality
+
+
+def test_a_refused_redelivery_is_reported_and_the_accepted_delivery_keeps_its_rows():
+    record = {
+        "table": "dossier_versions", "partition_key": "2024-04-01",
+        "file": "dossier_system/2024-04-01/hoso_20240401.jsonl", "rejected": None,
+        "rows_read": 100, "rows_loaded": 92, "rows_quarantined": 8,
+        "quarantine_reasons": {"updated_not_on_file_day": 8},
+        "rejected_redelivery": (
+            "dossier_system/2024-04-01/hoso_20240401.jsonl, dossier_system/2024-04-01/"
+            "hoso_20240401.jsonl.gz: rejected: ambiguous delivery, the folder holds the same "
+            "file twice; the raw partition of the earlier delivery is left untouched"
+        ),
+    }  # fmt: skip
+    rows = data_quality.load_rows([record])
+    assert [(r.object, r.check_name, r.severity) for r in rows] == [
+        ("dossier_system/2024-04-01/hoso_20240401.jsonl, dossier_system/2024-04-01/hoso_20240401.jsonl.gz",
+         "rejected_file", "warn"),
+        ("dossier_system/2024-04-01/hoso_20240401.jsonl", "quarantine:updated_not_on_file_day", "error"),
+    ]  # fmt: skip
+    assert rows[1].failing_rows == 8 and "ambiguous delivery" in rows[0].details
+
+
+def test_pending_files_are_reported_as_warnings():
+    rows = data_quality.pending_rows(["dossier_system/2024-04-02/hoso_20240402.jsonl"])
+    assert [(r.source, r.object, r.check_name, r.severity, r.passed) for r in rows] == [
+        ("dossier_system", "dossier_system/2024-04-02/hoso_20240402.jsonl", "pending_file", "warn", False)
+    ]
+    assert "left for the next build" in rows[0].details
