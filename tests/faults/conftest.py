@@ -216,6 +216,8 @@ def fault_build(tmp_path_factory):
     with gzip.open(twin, "wb") as packed:
         packed.write((root / over["redelivery"]).read_bytes())
     held_again = run_tthc(["build"], env)
+    record_path = root / "warehouse/loads/dossier_versions" / f"{over['file'].split('/')[1]}.json"
+    record_held_again = json.loads(record_path.read_text(encoding="utf-8"))
     twin.unlink()
     (root / "landing" / over["file"]).write_bytes((root / over["redelivery"]).read_bytes())
     published = run_tthc(["build"], env)
@@ -224,6 +226,6 @@ def fault_build(tmp_path_factory):
     (root / "landing/dossier_system/2024-05-01/hoso_20240501.jsonl").unlink()
     return {
         "root": root, "env": env, "manifest": manifest, "expected": expected, "held": held,
-        "held_again": held_again, "published": published, "over_5pct": over,
+        "held_again": held_again, "record_held_again": record_held_again, "published": published, "over_5pct": over,
         "outside_before": outside_before, "planted": planted,
     }

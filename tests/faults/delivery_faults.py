@@ -26,16 +26,16 @@ MARKUP_NAME = '<a href="http://evil.example/y">Lĩnh vực bấm vào</a>'
 
 
 def untouched_days(landing: Path, manifest: dict, expected: dict, count: int) -> list[str]:
-    """Dossier days whose extract no other fault touches (sorted, from the middle)."""
+    """Dossier days whose extract no other fault touches (the generator's faults take most)."""
     touched = {f["file"].split("/")[1] for f in manifest["faults"] if f.get("file")}
     touched |= {key.split("/")[1] for key in expected if key.startswith("dossier_system/")}
     days = sorted(
         p.name for p in (landing / "dossier_system").iterdir()
-        if p.is_dir() and not p.is_symlink() and re.fullmatch(r"[0-9-]{10}", p.name)
+        if p.is_dir() and not p.is_symlink() and re.fullmatch(r"2024-04-[0-9]{2}", p.name)
         and p.name not in touched and (p / f"hoso_{p.name.replace('-', '')}.jsonl").exists()
     )  # fmt: skip
-    assert len(days) >= count + 2, days
-    return days[1 : count + 1]
+    assert len(days) >= count, days
+    return days[:count]
 
 
 def _declare_whole_sheet(xlsx: Path) -> None:

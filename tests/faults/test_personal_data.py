@@ -22,10 +22,13 @@ PII_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email")
 
 
 def landing_pii(landing: Path) -> set[str]:
+    from tests.faults.delivery_faults import MAX_UNPACKED
+
     values: set[str] = set()
     for path in sorted((landing / "dossier_system").rglob("hoso_*.jsonl*")):
         try:
-            text = read_bytes(path).decode("utf-8")
+            # the build's own limit: the planted gzip bomb is refused here too
+            text = read_bytes(path, max_unpacked_bytes=MAX_UNPACKED).decode("utf-8")
         except (FileRejected, UnicodeDecodeError):
             continue  # rejected files (truncated gzip, not UTF-8): read below as bytes
         for line in text.splitlines():
