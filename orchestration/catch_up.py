@@ -17,7 +17,6 @@ A file lock makes catch-ups strictly one at a time: DuckDB allows one writer per
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from orchestration.load_records import (
 )
 from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.settings import DBT_PROJECT_DIR, Settings
+from publish.exclusive import held_exclusively
 
 PARTITIONED_JOBS = {
     "dossier_days": "load_dossier_days",
@@ -237,20 +237,13 @@ def make_plan(
 @contextmanager
 def exclusive_build(settings: Settings) -> Iterator[None]:
     """Hold the warehouse's build lock, or fail at once naming the holder's lock file."""
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     lock_path = settings.warehouse_dir / ".build.lock"
-    with open(lock_path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RuntimeError(
-                f"another build is writing the warehouse (lock {lock_path}); "
-                "runs are serialized: try again when it ends"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    refusal = RuntimeError(
+        f"another build is writing the warehouse (lock {lock_path}); "
+        "runs are serialized: try again when it ends"
+    )
+    with held_exclusively(lock_path, refusal):
+        yield
 
 
 @dataclass

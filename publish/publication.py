@@ -13,7 +13,6 @@ Publish steps are one at a time: each holds ``publish_lock`` from its gate to th
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -25,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+
+from publish.exclusive import held_exclusively
 
 MARTS_SCHEMA = "marts"
 MARTS_DB = "tthc_marts.duckdb"
@@ -56,19 +57,12 @@ def publish_lock(publish_dir: Path) -> Iterator[None]:
     released by the kernel when its process dies, so a killed publish never leaves it held.
     """
     path = lock_path(publish_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise PublishInProgress(
-                f"another publish step is running (lock {path}): two never run at once; "
-                "this one changed nothing, publish again when it ends"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    refusal = PublishInProgress(
+        f"another publish step is running (lock {path}): two never run at once; "
+        "this one changed nothing, publish again when it ends"
+    )
+    with held_exclusively(path, refusal):
+        yield
 
 
 @dataclass(frozen=True)
