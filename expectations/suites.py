@@ -6,17 +6,21 @@ from __future__ import annotations
 import json
 
 from ingest.raw_layer import (
+    AGENCY_CODE,
+    COMMUNE_CODE,
+    DOSSIER_CODE,
     DOSSIER_VERSIONS,
     PORTAL_766,
     PORTAL_766_COUNTS,
     PORTAL_SYNCED,
+    PROCEDURE_CODE,
     REFERENCE,
+    UNIT_CODE,
     VNEID_COUNTS,
 )
 
-AGENCY = r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$"
-DOSSIER = r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$"
-PROCEDURE = r"^\d\.\d{6}$"
+# The code patterns are the loaders' own (ingest/raw_layer.py): the suite checks again, on
+# the Parquet written, the rule the door applied.
 HEX64 = r"^[0-9a-f]{64}$"
 STATUSES = list(range(1, 11))
 CHANNELS = [1, 2, 3]
@@ -51,9 +55,9 @@ SUITES: dict[str, list[dict]] = {
     "dossier_versions": [
         _columns(DOSSIER_VERSIONS),
         *_not_null("MaHoSo", "MaTTHC", "MaCoQuan", "KenhThucHien", "TrangThaiHoSo", "NgayCapNhat"),
-        _e("expect_column_values_to_match_regex", column="MaHoSo", regex=DOSSIER),
-        _e("expect_column_values_to_match_regex", column="MaTTHC", regex=PROCEDURE),
-        _e("expect_column_values_to_match_regex", column="MaCoQuan", regex=AGENCY),
+        _e("expect_column_values_to_match_regex", column="MaHoSo", regex=DOSSIER_CODE),
+        _e("expect_column_values_to_match_regex", column="MaTTHC", regex=PROCEDURE_CODE),
+        _e("expect_column_values_to_match_regex", column="MaCoQuan", regex=AGENCY_CODE),
         _e("expect_column_values_to_match_regex", column="applicant_key", regex=HEX64),
         _e("expect_column_values_to_be_in_set", column="TrangThaiHoSo", value_set=STATUSES),
         _e("expect_column_values_to_be_in_set", column="KenhThucHien", value_set=CHANNELS),
@@ -67,7 +71,7 @@ SUITES: dict[str, list[dict]] = {
     "portal_766": [
         _columns(PORTAL_766),
         *_not_null("ma_don_vi"),
-        _e("expect_column_values_to_match_regex", column="ma_don_vi", regex=AGENCY),
+        _e("expect_column_values_to_match_regex", column="ma_don_vi", regex=AGENCY_CODE),
         _e("expect_column_values_to_be_unique", column="ma_don_vi"),
         *[
             _e("expect_column_values_to_be_between", column=c, min_value=0)
@@ -78,8 +82,8 @@ SUITES: dict[str, list[dict]] = {
     "portal_synced": [
         _columns(PORTAL_SYNCED),
         *_not_null("MaHoSo", "MaCoQuan", "TrangThaiHoSo", "KenhThucHien", "NgayTiepNhan"),
-        _e("expect_column_values_to_match_regex", column="MaHoSo", regex=DOSSIER),
-        _e("expect_column_values_to_match_regex", column="MaCoQuan", regex=AGENCY),
+        _e("expect_column_values_to_match_regex", column="MaHoSo", regex=DOSSIER_CODE),
+        _e("expect_column_values_to_match_regex", column="MaCoQuan", regex=AGENCY_CODE),
         _e("expect_column_values_to_be_unique", column="MaHoSo"),
         _e("expect_column_values_to_be_in_set", column="TrangThaiHoSo", value_set=STATUSES),
         _e("expect_column_values_to_be_in_set", column="KenhThucHien", value_set=CHANNELS),
@@ -95,7 +99,7 @@ SUITES: dict[str, list[dict]] = {
             "da_cap_muc_2",
             "da_kich_hoat",
         ),
-        _e("expect_column_values_to_match_regex", column="ma_dvhc", regex=r"^\d{5}$"),
+        _e("expect_column_values_to_match_regex", column="ma_dvhc", regex=COMMUNE_CODE),
         _e("expect_column_values_to_be_unique", column="ma_dvhc"),
         *[
             _e("expect_column_values_to_be_between", column=c, min_value=0)
@@ -124,11 +128,9 @@ for _name, _key in _REFERENCE_KEYS.items():
         if len(_key) > 1
         else _e("expect_column_values_to_be_unique", column=_key[0]),
     ]
-SUITES["don_vi"].append(_e("expect_column_values_to_match_regex", column="ma_don_vi", regex=AGENCY))
-SUITES["tthc"].append(_e("expect_column_values_to_match_regex", column="ma_tthc", regex=PROCEDURE))
-SUITES["dvhc"].append(
-    _e("expect_column_values_to_match_regex", column="ma_dvhc", regex=r"^\d{2,5}$")
-)
+SUITES["don_vi"].append(_e("expect_column_values_to_match_regex", column="ma_don_vi", regex=AGENCY_CODE))
+SUITES["tthc"].append(_e("expect_column_values_to_match_regex", column="ma_tthc", regex=PROCEDURE_CODE))
+SUITES["dvhc"].append(_e("expect_column_values_to_match_regex", column="ma_dvhc", regex=UNIT_CODE))
 SUITES["ngay_nghi"].append(
     _e("expect_column_values_to_be_in_set", column="loai", value_set=["nghi", "lam_bu"])
 )

@@ -30,13 +30,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.raw_layer import DAY_KEY, MONTH_KEY
+
 # source folder -> (partition kind, [(raw table, file-name regex, key from name)])
 DAY = "day"
 MONTH = "month"
-# ASCII digits only: ``\d`` also matches other scripts' digits (a folder '２０２４-04-01' would
-# be a second partition of the same day)
-_DAY_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MONTH_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
+# folder names are partition keys: ASCII digits only (a folder '２０２４-04-01' would be a
+# second partition of the same day)
+_DAY_FOLDER = re.compile(DAY_KEY)
+_MONTH_FOLDER = re.compile(MONTH_KEY)
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,10 @@ SOURCES: dict[str, tuple[str, list[FileKind]]] = {
         MONTH,
         [
             FileKind(
-                "portal_766", re.compile(r"^dvcqg_766_(?P<key>[0-9]{4}-[0-9]{2})\.(xlsx|csv)$"), "766"
+                "portal_766", re.compile(rf"^dvcqg_766_(?P<key>{MONTH_KEY})\.(xlsx|csv)$"), "766"
             ),
             FileKind(
-                "portal_synced", re.compile(r"^dvcqg_dongbo_(?P<key>[0-9]{4}-[0-9]{2})\.csv$"), "dongbo"
+                "portal_synced", re.compile(rf"^dvcqg_dongbo_(?P<key>{MONTH_KEY})\.csv$"), "dongbo"
             ),
         ],
     ),

@@ -1,7 +1,9 @@
 """The raw layer: where each source lands after the door, and in what shape.
 
 This module is the contract between ingest (which writes the raw layer), dbt (which reads it
-as external Parquet sources) and the tests (which build small raw layers by hand).
+as external Parquet sources) and the tests (which build small raw layers by hand). It also
+holds the rules every reader of the sources shares: the code patterns and the quarantine
+limit of sources.md.
 
 Layout under ``TTHC_WAREHOUSE_DIR``::
 
@@ -12,7 +14,8 @@ Layout under ``TTHC_WAREHOUSE_DIR``::
     raw/reference/<name>/current.parquet reference files, unpartitioned (plus _schema.parquet)
     quarantine/<table>/<partition>.parquet   rows held back, with reason and raw text
                                              (restricted zone: holds personal data)
-    loads/<table>/<partition>.json       the load record of a partition (see LoadRecord)
+    loads/<table>/<partition>.json       the load record of a partition (orchestration/
+                                         load_records.py, LoadRecord)
 
 Column names stay the source's own (``MaHoSo``, ``NgayTiepNhan``; ASCII names for the
 Vietnamese headers of the portal and VNeID files): staging renames them to business names,
@@ -35,6 +38,27 @@ from pathlib import Path
 import polars as pl
 
 TS = pl.Datetime("us")
+
+# The code patterns of sources.md, each once: the loaders' door rules (polars), the GX suites
+# (expectations/suites.py) and the landing names (ingest/landing.py) all read these.
+# ``[0-9]``, never ``\d``: polars' and Python's regexes are Unicode-aware, so ``\d`` also
+# accepts full-width (２０２４) and Arabic-Indic digits, which would make a second spelling
+# of the same code or day.
+_AGENCY = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H[0-9]{2}"
+AGENCY_CODE = f"^{_AGENCY}$"  # 000.00.11.H04
+DOSSIER_CODE = f"^{_AGENCY}-[0-9]{{6}}-[0-9]{{4}}$"  # 000.20.15.H04-240612-0007
+PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}$"  # 1.001193
+COMMUNE_CODE = r"^[0-9]{5}$"  # 07201
+UNIT_CODE = r"^[0-9]{2,5}$"  # any administrative level: 24 (province) .. 07201 (commune)
+# Partition keys, unanchored (fullmatch them): a day or month folder of the landing zone
+# and the file name of its raw partition.
+DAY_KEY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # YYYY-MM-DD
+MONTH_KEY = r"[0-9]{4}-[0-9]{2}"  # YYYY-MM
+
+# sources.md §1, "Severity": a batch (one landed file) with more than this share of its rows
+# quarantined holds the publication back until it is re-delivered: a day loaded in part would
+# silently bias the figures. At or under it, the quarantined rows are a warning.
+MAX_QUARANTINE_RATE = 0.05
 
 FEE = pl.Struct(
     {"MaPhiLePhi": pl.String, "TenPhiLePhi": pl.String, "Gia": pl.Int64, "LoaiPhiLePhi": pl.Int8}
@@ -249,8 +273,8 @@ PARTITIONED_TABLES: dict[str, pl.Schema] = {
 }
 
 SCHEMA_FILE = "_schema.parquet"
-# ASCII digits, whole string (``$`` would accept a trailing newline, ``\d`` any Unicode digit)
-_PARTITION_KEY = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
+# a day or a month; fullmatch, never ``$`` (which would accept a trailing newline)
+PARTITION_KEY = re.compile(f"{DAY_KEY}|{MONTH_KEY}")
 
 
 def raw_dir(warehouse_dir: Path, table: str) -> Path:
@@ -262,7 +286,7 @@ def partition_path(warehouse_dir: Path, table: str, partition_key: str) -> Path:
     landing zone, and a crafted name must never address a file outside the raw layer."""
     if table not in PARTITIONED_TABLES:
         raise ValueError(f"unknown raw table {table!r}")
-    if not isinstance(partition_key, str) or not _PARTITION_KEY.fullmatch(partition_key):
+    if not isinstance(partition_key, str) or not PARTITION_KEY.fullmatch(partition_key):
         raise ValueError(f"invalid partition key {partition_key!r} (YYYY-MM or YYYY-MM-DD)")
     return raw_dir(warehouse_dir, table) / f"{partition_key}.parquet"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.load_result import LoadResult
-from ingest.raw_layer import _PARTITION_KEY, PARTITIONED_TABLES
+from ingest.raw_layer import PARTITION_KEY, PARTITIONED_TABLES
 
 # reason -> the reference file that may learn the code; the planner reloads a partition
 # holding such rows when one of these files changes (orchestration/catch_up.py)
@@ -34,7 +34,7 @@ def partitions_needing_reference(warehouse_dir: Path) -> list[tuple[str, str]]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.parquet")):
-            if not _PARTITION_KEY.match(path.stem):
+            if not PARTITION_KEY.match(path.stem):
                 continue
             reasons = pl.read_parquet(path, columns=["reason"]).get_column("reason")
             if reasons.is_in(list(REFERENCE_REASONS)).any():

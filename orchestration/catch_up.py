@@ -117,7 +117,7 @@ def unfinished_load_runs(
     A run the instance does not know (a new DAGSTER_HOME) is not counted: no check of it is
     waiting either.
     """
-    run_ids = {r["run_id"] for r in read_all_records(warehouse_dir) if r.get("run_id")}
+    run_ids = {r.run_id for r in read_all_records(warehouse_dir) if r.run_id}
     run_ids.discard(current_run_id)
     if not run_ids:
         return frozenset()
@@ -141,11 +141,11 @@ def is_stale(
     record = read_partition_record(settings.warehouse_dir, table, key)
     if record is None:
         return True
-    if record.get("run_id") in unfinished_runs:
+    if record.run_id in unfinished_runs:
         return True
-    if record.get("delivery_fingerprint") != delivery_fingerprint(inventory, table, key):
+    if record.delivery_fingerprint != delivery_fingerprint(inventory, table, key):
         return True
-    if not record.get("rejected") and not raw_layer.partition_path(
+    if not record.rejected and not raw_layer.partition_path(
         settings.warehouse_dir, table, key
     ).exists():
         return True
@@ -153,27 +153,26 @@ def is_stale(
     if (
         table == "dossier_versions"
         and settings.pii_key
-        and not record.get("rejected")
-        and record.get("pii_key_id") != pii.key_id(settings.pii_key.encode("utf-8"))
+        and not record.rejected
+        and record.pii_key_id != pii.key_id(settings.pii_key.encode("utf-8"))
     ):
         return True
-    if record.get("retry"):  # the load failed unexpectedly (not a verdict on the file)
+    if record.retry:  # the load failed unexpectedly (not a verdict on the file)
         return True
-    reasons = record.get("quarantine_reasons", {})
-    if any(r in reasons for r in REFERENCE_OF_REASON):
-        return record.get("reference_fingerprint") != reference_fingerprint(inventory)
+    if any(r in record.quarantine_reasons for r in REFERENCE_OF_REASON):
+        return record.reference_fingerprint != reference_fingerprint(inventory)
     return False
 
 
 def reference_is_stale(settings: Settings, inventory: LandingInventory) -> bool:
     """Whether any reference file changed (or appeared, or vanished) since its last load."""
-    records = {r["table"]: r for r in read_reference_records(settings.warehouse_dir)}
+    records = {r.table: r for r in read_reference_records(settings.warehouse_dir)}
     if set(records) != set(inventory.reference) or not records:
         return True
     for name, landed in inventory.reference.items():
-        if records[name].get("delivery_fingerprint") != landed.fingerprint:
+        if records[name].delivery_fingerprint != landed.fingerprint:
             return True
-        if not records[name].get("rejected") and not raw_layer.reference_path(settings.warehouse_dir, name).exists():
+        if not records[name].rejected and not raw_layer.reference_path(settings.warehouse_dir, name).exists():
             return True
     return False
 

@@ -35,7 +35,7 @@ DAYS_FILE = Path("dbt_increment") / "changed_days.csv"
 DAYS_FILE_ENV = "TTHC_DBT_CHANGED_DAYS_FILE"
 STATE_VERSION = 1
 DOSSIER_TABLE = "dossier_versions"
-PROJECT_PARTS = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+PROJECT_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
 """Load records: what each load of a landing file did (rows read, loaded, quarantined).
 
 Written by the ingest assets under ``<warehouse>/loads/``; read by the publication gate,
-the catch-up planner (which files changed since they were loaded) and ``publication.json``.
+the door and freshness checks, the catch-up planner and the sensor (which files changed
+since they were loaded), ``data_quality`` and ``publication.json``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from ingest.load_result import LoadResult
 from ingest.raw_layer import (
     load_record_path,
     partition_path,
@@ -19,39 +22,87 @@ from ingest.raw_layer import (
 REFERENCE_RECORDS = "reference.json"
 
 
-def save_partition_record(warehouse_dir: Path, table: str, partition_key: str, record: dict) -> None:
-    path = load_record_path(warehouse_dir, table, partition_key)
-    write_text_atomically(json.dumps(record, ensure_ascii=False, sort_keys=True), path)
+@dataclass
+class LoadRecord(LoadResult):
+    """A partition's (or reference file's) record: the result of the delivery in force,
+    plus how it was loaded. The ingest side knows nothing of runs, hence two types.
+
+    On disk it is the flat JSON of every field (``loads/<table>/<partition>.json``, the
+    reference files together in ``loads/reference.json``).
+    """
+
+    run_id: str | None = None  # the Dagster run that loaded it, or refused its re-delivery
+    # the landing delivery it was made from (catch_up.delivery_fingerprint): changed = stale
+    delivery_fingerprint: str | None = None
+    # the reference files that its unknown-code quarantine reasons were judged against
+    reference_fingerprint: str | None = None
+    # dossier days: the TTHC_PII_KEY that hashed applicant_key (an HMAC, never the key)
+    pii_key_id: str | None = None
+    # a refused re-delivery, kept beside the accepted delivery still in force
+    rejected_redelivery: str | None = None
+
+    # Written only when set, so that the files keep the keys they always had: a reference
+    # record has no run, only a dossier day has a key id, few days a refused re-delivery.
+    _WRITTEN_WHEN_SET = ("run_id", "reference_fingerprint", "pii_key_id", "rejected_redelivery")
+
+    @classmethod
+    def of(cls, result: LoadResult, **orchestration) -> LoadRecord:
+        """The record of a load that just ran: the loader's result and how it was run."""
+        return cls(**{f.name: getattr(result, f.name) for f in fields(LoadResult)}, **orchestration)
+
+    @property
+    def where(self) -> str:
+        """The file, or the partition when no file was found."""
+        return self.file or f"{self.table}/{self.partition_key}"
+
+    def to_dict(self) -> dict:
+        data = super().to_dict()
+        for name in self._WRITTEN_WHEN_SET:
+            if data[name] is None:
+                del data[name]
+        return data
 
 
-def save_reference_records(warehouse_dir: Path, records: list[dict]) -> None:
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def save_partition_record(warehouse_dir: Path, table: str, partition_key: str, record: LoadRecord) -> None:
+    write_text_atomically(_dumps(record.to_dict()), load_record_path(warehouse_dir, table, partition_key))
+
+
+def save_reference_records(warehouse_dir: Path, records: list[LoadRecord]) -> None:
     path = Path(warehouse_dir) / "loads" / REFERENCE_RECORDS
-    write_text_atomically(json.dumps(records, ensure_ascii=False, sort_keys=True), path)
+    write_text_atomically(_dumps([record.to_dict() for record in records]), path)
 
 
-def read_partition_record(warehouse_dir: Path, table: str, partition_key: str) -> dict | None:
+def _read(path: Path) -> LoadRecord:
+    return LoadRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def read_partition_record(warehouse_dir: Path, table: str, partition_key: str) -> LoadRecord | None:
     path = load_record_path(warehouse_dir, table, partition_key)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    return _read(path) if path.exists() else None
 
 
-def read_reference_records(warehouse_dir: Path) -> list[dict]:
+def read_reference_records(warehouse_dir: Path) -> list[LoadRecord]:
     path = Path(warehouse_dir) / "loads" / REFERENCE_RECORDS
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    if not path.exists():
+        return []
+    return [LoadRecord.from_dict(data) for data in json.loads(path.read_text(encoding="utf-8"))]
 
 
-def read_all_records(warehouse_dir: Path) -> list[dict]:
+def read_all_records(warehouse_dir: Path) -> list[LoadRecord]:
     """Every current load record: one per raw partition, plus the reference files."""
     loads = Path(warehouse_dir) / "loads"
-    records: list[dict] = []
     if not loads.is_dir():
-        return records
-    for path in sorted(loads.glob("*/*.json")):
-        records.append(json.loads(path.read_text(encoding="utf-8")))
+        return []
+    records = [_read(path) for path in sorted(loads.glob("*/*.json"))]
     records.extend(read_reference_records(warehouse_dir))
     return records
 
 
-def record_in_force(new: dict, previous: dict | None, warehouse_dir: Path) -> dict:
+def record_in_force(new: LoadRecord, previous: LoadRecord | None, warehouse_dir: Path) -> LoadRecord:
     """The record to keep for a partition after a load (sources.md, "Deliveries as they
     really arrive").
 
@@ -62,27 +113,24 @@ def record_in_force(new: dict, previous: dict | None, warehouse_dir: Path) -> di
     and ``delivery_fingerprint`` follows the landing zone, so the same bad file is not
     loaded again every night.
     """
-    if not new.get("rejected") or previous is None:
+    if not new.rejected or previous is None:
         return new
-    if previous.get("rejected"):  # nothing accepted before: the partition is a gap
+    if previous.rejected:  # nothing accepted before: the partition is a gap
         return new
-    if new["table"] == "dossier_versions" and previous.get("pii_key_id") != new.get("pii_key_id"):
+    if new.table == "dossier_versions" and previous.pii_key_id != new.pii_key_id:
         # the accepted rows carry applicant keys of another TTHC_PII_KEY and cannot be
         # rehashed without a readable file: a gap, never a mix of two keys
-        table, key = new["table"], new["partition_key"]
-        partition_path(warehouse_dir, table, key).unlink(missing_ok=True)
-        quarantine_path(warehouse_dir, table, key).unlink(missing_ok=True)
-        gap = dict(new)
-        gap["rejected"] = (
-            f"{new['rejected']} (the earlier delivery was hashed with another TTHC_PII_KEY "
-            "and was removed: the day is a gap until a good re-delivery)"
+        partition_path(warehouse_dir, new.table, new.partition_key).unlink(missing_ok=True)
+        quarantine_path(warehouse_dir, new.table, new.partition_key).unlink(missing_ok=True)
+        return replace(
+            new,
+            rejected=f"{new.rejected} (the earlier delivery was hashed with another TTHC_PII_KEY "
+            "and was removed: the day is a gap until a good re-delivery)",
         )
-        return gap
-    kept = {k: v for k, v in previous.items() if k not in ("rejected_redelivery", "retry")}
-    kept.update(
-        run_id=new.get("run_id"),
-        delivery_fingerprint=new.get("delivery_fingerprint"),
-        rejected_redelivery=new["rejected"],
-        retry=bool(new.get("retry")),
+    return replace(
+        previous,
+        run_id=new.run_id,
+        delivery_fingerprint=new.delivery_fingerprint,
+        rejected_redelivery=new.rejected,
+        retry=new.retry,
     )
-    return kept

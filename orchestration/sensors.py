@@ -54,7 +54,7 @@ def already_loaded(warehouse_dir: Path, rel_path: str, sha: str) -> bool:
                 record = read_partition_record(warehouse_dir, kind.table, parts[1])
             except ValueError:  # not a valid partition folder: never loaded
                 return False
-            return bool(record) and record.get("file_sha256") == sha
+            return record is not None and record.file_sha256 == sha
     return False
 
 

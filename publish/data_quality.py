@@ -16,10 +16,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from publish.gate import QUARANTINE_BLOCKING_SHARE
+if TYPE_CHECKING:  # annotations only: orchestration/ imports publish/, never the reverse
+    from orchestration.load_records import LoadRecord
 
 SCHEMA = pl.Schema(
     {
@@ -73,30 +75,29 @@ def check_rows(outcomes) -> list[CheckRow]:
     return rows
 
 
-def load_rows(records: list[dict]) -> list[CheckRow]:
+def load_rows(records: list[LoadRecord]) -> list[CheckRow]:
     """Rows for rejected files and for each quarantine reason of each file."""
     rows = []
     for record in records:
-        source = SOURCE_OF_TABLE.get(record["table"], "reference")
-        where = record.get("file") or f"{record['table']}/{record.get('partition_key')}"
-        if record.get("rejected"):
-            rows.append(CheckRow(source, where, "rejected_file", "warn", False, None, record["rejected"]))
+        source = SOURCE_OF_TABLE.get(record.table, "reference")
+        where = record.where
+        if record.rejected:
+            rows.append(CheckRow(source, where, "rejected_file", "warn", False, None, record.rejected))
             continue
-        if record.get("rejected_redelivery"):
+        if record.rejected_redelivery:
             # the re-delivery is refused; the accepted delivery below stays in force
             rows.append(CheckRow(source, rejected_redelivery_file(record), "rejected_file", "warn",
-                                 False, None, record["rejected_redelivery"]))  # fmt: skip
-        total_row = record.get("checks", {}).get("total_row")
+                                 False, None, record.rejected_redelivery))  # fmt: skip
+        total_row = record.checks.get("total_row")
         if total_row is not None and not total_row.get("passed", True):
             rows.append(CheckRow(source, where, "total_row_matches", "warn", False, None,
                                  _short(total_row.get("details"))))  # fmt: skip
-        read = record["rows_read"]
-        blocking = bool(read) and record["rows_quarantined"] / read > QUARANTINE_BLOCKING_SHARE
-        for reason, count in sorted(record.get("quarantine_reasons", {}).items()):
+        severity = "error" if record.over_quarantine_limit else "warn"
+        for reason, count in sorted(record.quarantine_reasons.items()):
             rows.append(
                 CheckRow(
-                    source, where, f"quarantine:{reason}", "error" if blocking else "warn",
-                    False, count, f"{count} of {read} rows of the file",
+                    source, where, f"quarantine:{reason}", severity,
+                    False, count, f"{count} of {record.rows_read} rows of the file",
                 )
             )  # fmt: skip
     return rows
@@ -107,9 +108,9 @@ def _short(details) -> str:
     return f"Tổng cộng differs from the sum of agency rows: {text}"[:1000]
 
 
-def rejected_redelivery_file(record: dict) -> str:
+def rejected_redelivery_file(record: LoadRecord) -> str:
     """The file(s) of a refused re-delivery, as its message names them."""
-    return record["rejected_redelivery"].split(": rejected:", 1)[0]
+    return record.rejected_redelivery.split(": rejected:", 1)[0]
 
 
 def pending_rows(pending: list[str]) -> list[CheckRow]:
@@ -133,12 +134,12 @@ def landing_rows(rejections) -> list[CheckRow]:
     ]
 
 
-def completeness_rows(records: list[dict]) -> list[CheckRow]:
+def completeness_rows(records: list[LoadRecord]) -> list[CheckRow]:
     """Gaps between the first and the last delivery of each source."""
     accepted: dict[str, set[str]] = {}
     for record in records:
-        if record.get("partition_key") and not record.get("rejected"):
-            accepted.setdefault(record["table"], set()).add(record["partition_key"])
+        if record.partition_key and not record.rejected:
+            accepted.setdefault(record.table, set()).add(record.partition_key)
     rows = []
     days = sorted(date.fromisoformat(d) for d in accepted.get("dossier_versions", ()))
     if days:
@@ -218,17 +219,13 @@ def freshness(source: str, partition_keys: Iterable[str], as_of: date) -> Freshn
     return Freshness(source, latest, through, (as_of - through).days, as_of)
 
 
-def accepted_partitions(records: list[dict], tables: Iterable[str]) -> set[str]:
+def accepted_partitions(records: list[LoadRecord], tables: Iterable[str]) -> set[str]:
     """Partition keys with an accepted delivery (a rejected file brings no data)."""
     tables = set(tables)
-    return {
-        r["partition_key"]
-        for r in records
-        if r["table"] in tables and r.get("partition_key") and not r.get("rejected")
-    }
+    return {r.partition_key for r in records if r.table in tables and r.partition_key and not r.rejected}
 
 
-def freshness_rows(records: list[dict], as_of: date) -> list[CheckRow]:
+def freshness_rows(records: list[LoadRecord], as_of: date) -> list[CheckRow]:
     """One `stale_source` row per source: its latest partition and its age; failing (a
     warning, never blocking) when older than the source's cadence allows."""
     rows = []

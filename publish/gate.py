@@ -15,8 +15,12 @@ Two kinds of evidence are audited, because neither alone is enough:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-QUARANTINE_BLOCKING_SHARE = 0.05
+from ingest.raw_layer import MAX_QUARANTINE_RATE
+
+if TYPE_CHECKING:  # annotations only: orchestration/ imports publish/, never the reverse
+    from orchestration.load_records import LoadRecord
 
 
 @dataclass(frozen=True)
@@ -66,29 +70,28 @@ def unevaluated_outcome(
     return None
 
 
-def batch_problems(record: dict) -> list[tuple[bool, str]]:
-    """(blocking, message) for one load record (ingest.load_result.LoadResult as a dict)."""
+def batch_problems(record: LoadRecord) -> list[tuple[bool, str]]:
+    """(blocking, message) for one load record."""
     problems: list[tuple[bool, str]] = []
-    where = record.get("file") or f"{record['table']}/{record.get('partition_key')}"
-    if record.get("rejected"):
-        problems.append((False, f"rejected: {record['rejected']}"))
+    where = record.where
+    if record.rejected:
+        problems.append((False, f"rejected: {record.rejected}"))
         return problems
-    if record.get("rejected_redelivery"):
+    if record.rejected_redelivery:
         # the last accepted delivery stays in force, and so does its verdict below
-        problems.append((False, f"rejected: {record['rejected_redelivery']}"))
-    read, loaded, held = record["rows_read"], record["rows_loaded"], record["rows_quarantined"]
+        problems.append((False, f"rejected: {record.rejected_redelivery}"))
+    read, loaded, held = record.rows_read, record.rows_loaded, record.rows_quarantined
     if read != loaded + held:
         problems.append((True, f"{where}: rows read {read} != loaded {loaded} + quarantined {held}"))
-    if read and held / read > QUARANTINE_BLOCKING_SHARE:
-        problems.append(
-            (True, f"{where}: {held} of {read} rows quarantined ({held / read:.1%} > 5%)")
-        )
+    if record.over_quarantine_limit:
+        share = f"{record.quarantine_rate:.1%} > {MAX_QUARANTINE_RATE:.0%}"
+        problems.append((True, f"{where}: {held} of {read} rows quarantined ({share})"))
     elif held:
         problems.append((False, f"{where}: {held} rows quarantined"))
     return problems
 
 
-def evaluate(checks: list[CheckOutcome], load_records: list[dict]) -> GateVerdict:
+def evaluate(checks: list[CheckOutcome], load_records: list[LoadRecord]) -> GateVerdict:
     verdict = GateVerdict()
     for check in checks:
         if check.passed:

@@ -88,3 +88,17 @@
 {% macro duckdb__last_day_of_year(date_expr) -%}
     cast({{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year', date_expr))) }} as date)
 {%- endmacro %}
+
+{#- a = b with two nulls equal, as an equality that both engines can hash-join on (the
+    portable values_differ of comparisons.sql is a filter, never a join key). -#}
+{% macro null_safe_equal(left_expr, right_expr) -%}
+    {{ return(adapter.dispatch('null_safe_equal', 'tthc')(left_expr, right_expr)) }}
+{%- endmacro %}
+
+{% macro default__null_safe_equal(left_expr, right_expr) -%}
+    {{ left_expr }} <=> {{ right_expr }}
+{%- endmacro %}
+
+{% macro duckdb__null_safe_equal(left_expr, right_expr) -%}
+    {{ left_expr }} is not distinct from {{ right_expr }}
+{%- endmacro %}

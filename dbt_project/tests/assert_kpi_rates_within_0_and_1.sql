@@ -8,12 +8,20 @@ kpi_values as (
 
 ),
 
+kpi_definitions as (
+
+    select * from {{ ref('kpi_definitions') }}
+
+),
+
 final as (
 
-    select *
+    select kpi_values.*
     from kpi_values
-    where kpi_code not in ('avg_processing_wd', 'avg_postal_return_wd')
-        and (value < 0 or value > 1)
+    inner join kpi_definitions
+        on kpi_definitions.kpi_code = kpi_values.kpi_code
+    where kpi_definitions.unit = 'rate'
+        and (kpi_values.value < 0 or kpi_values.value > 1)
 
 )
 

@@ -8,15 +8,6 @@ import polars as pl
 
 TS_FORMAT = "%Y%m%d%H%M%S"
 
-# The code patterns of sources.md, each once. ``[0-9]``, never ``\d``: polars' regex is
-# Unicode-aware, so ``\d`` also accepts full-width (２０２４) and Arabic-Indic digits, which
-# would make a second spelling of the same code.
-AGENCY_CODE = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H[0-9]{2}$"  # 000.00.11.H04
-DOSSIER_CODE = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H[0-9]{2}-[0-9]{6}-[0-9]{4}$"
-PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}$"  # 1.001193
-COMMUNE_CODE = r"^[0-9]{5}$"  # 07201
-UNIT_CODE = r"^[0-9]{2,5}$"  # any administrative level: 24 (province) .. 07201 (commune)
-
 
 def first_reason(rules: Sequence[tuple[str | pl.Expr, pl.Expr]]) -> pl.Expr:
     """The code of the first rule (in the given order) whose condition is true, else null.

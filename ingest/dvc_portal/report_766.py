@@ -35,7 +35,7 @@ from ingest.common.files import (
     read_text,
     size_text,
 )
-from ingest.common.rules import AGENCY_CODE, first_reason
+from ingest.common.rules import first_reason
 from ingest.common.writer import (
     conform,
     quarantine_frame,
@@ -45,6 +45,7 @@ from ingest.common.writer import (
 from ingest.dvc_portal.numbers import vietnamese_number, vietnamese_number_invalid
 from ingest.load_result import LoadResult
 from ingest.raw_layer import (
+    AGENCY_CODE,
     PORTAL_766,
     PORTAL_766_COUNTS,
     PORTAL_766_HEADERS,

@@ -15,14 +15,7 @@ import polars as pl
 
 from ingest.common.csvfile import check_columns, read_csv_text
 from ingest.common.files import MAX_UNPACKED_BYTES, FileRejected, read_text, sha256_or_none
-from ingest.common.rules import (
-    AGENCY_CODE,
-    PROCEDURE_CODE,
-    UNIT_CODE,
-    bad_cast,
-    first_reason,
-    null_if_empty,
-)
+from ingest.common.rules import bad_cast, first_reason, null_if_empty
 from ingest.common.writer import (
     conform,
     quarantine_frame,
@@ -32,7 +25,10 @@ from ingest.common.writer import (
 from ingest.landing import REFERENCE_FILES
 from ingest.load_result import LoadResult
 from ingest.raw_layer import (
+    AGENCY_CODE,
+    PROCEDURE_CODE,
     REFERENCE,
+    UNIT_CODE,
     reference_load_record_path,  # noqa: F401  (re-exported for the orchestration)
     reference_path,
     reference_quarantine_path,

@@ -18,7 +18,7 @@ from ingest.common.files import (
     find_landed_file,
     read_text,
 )
-from ingest.common.rules import COMMUNE_CODE, bad_cast, first_reason, null_if_empty
+from ingest.common.rules import bad_cast, first_reason, null_if_empty
 from ingest.common.writer import (
     conform,
     quarantine_frame,
@@ -27,7 +27,13 @@ from ingest.common.writer import (
 )
 from ingest.dvc_portal.numbers import vietnamese_number
 from ingest.load_result import LoadResult
-from ingest.raw_layer import VNEID_COUNTS, VNEID_HEADERS, partition_path, quarantine_path
+from ingest.raw_layer import (
+    COMMUNE_CODE,
+    VNEID_COUNTS,
+    VNEID_HEADERS,
+    partition_path,
+    quarantine_path,
+)
 from ingest.reference.lookup import ReferenceMissing, known_codes
 
 TABLE = "vneid_counts"

@@ -217,15 +217,11 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         "checks": verdict.summary(),
         "warnings": verdict.warnings,
         "rejected_files": sorted(
-            {r["file"] for r in records if r.get("rejected") and r.get("file")}
-            | {data_quality.rejected_redelivery_file(r) for r in records if r.get("rejected_redelivery")}
+            {r.file for r in records if r.rejected and r.file}
+            | {data_quality.rejected_redelivery_file(r) for r in records if r.rejected_redelivery}
             | {r.path for r in landing_rejections if r.table is None}
         ),
-        "quarantined_rows": {
-            r["file"]: r["rows_quarantined"]
-            for r in records
-            if r.get("file") and r.get("rows_quarantined")
-        },
+        "quarantined_rows": {r.file: r.rows_quarantined for r in records if r.file and r.rows_quarantined},
     }
     result = publish(
         warehouse_db=settings.warehouse_db,

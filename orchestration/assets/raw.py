@@ -30,6 +30,7 @@ from orchestration.assets.landing import (
 )
 from orchestration.checks.door import door_check_results, door_check_specs
 from orchestration.load_records import (
+    LoadRecord,
     read_partition_record,
     save_partition_record,
     save_reference_records,
@@ -64,26 +65,27 @@ def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     raw_layer.ensure_schema_files(settings.warehouse_dir)
     inventory = catch_up.scan(settings)
     with timed(settings.warehouse_dir, "ingest", context.run_id, table="reference"):
-        results = [r.to_dict() for r in load_reference(settings.landing_dir, settings.warehouse_dir)]
-    for record in results:
-        landed = inventory.reference.get(record["table"])
-        record["delivery_fingerprint"] = landed.fingerprint if landed else None
-    save_reference_records(settings.warehouse_dir, results)
+        results = load_reference(settings.landing_dir, settings.warehouse_dir)
+    records = []
+    for result in results:
+        landed = inventory.reference.get(result.table)
+        records.append(LoadRecord.of(result, delivery_fingerprint=landed.fingerprint if landed else None))
+    save_reference_records(settings.warehouse_dir, records)
     frames = {
-        r["table"]: raw_layer.reference_path(settings.warehouse_dir, r["table"])
-        for r in results
-        if not r.get("rejected")
+        r.table: raw_layer.reference_path(settings.warehouse_dir, r.table)
+        for r in records
+        if not r.rejected
     }
     yield dg.MaterializeResult(
         metadata={
-            "rows_loaded": dg.MetadataValue.json({r["table"]: r["rows_loaded"] for r in results}),
-            "rows_quarantined": sum(r["rows_quarantined"] for r in results),
-            "rejected_files": len([r for r in results if r.get("rejected")]),
+            "rows_loaded": dg.MetadataValue.json({r.table: r.rows_loaded for r in records}),
+            "rows_quarantined": sum(r.rows_quarantined for r in records),
+            "rejected_files": len([r for r in records if r.rejected]),
         }
     )
     with timed(settings.warehouse_dir, "checks", context.run_id, table="reference"):
         gx_summary = _validate_reference(frames)
-    yield from door_check_results(REFERENCE_KEY, results, gx_summary)
+    yield from door_check_results(REFERENCE_KEY, records, gx_summary)
 
 
 def _validate_reference(paths: dict[str, Path]) -> dict | None:
@@ -134,7 +136,7 @@ def _partitioned_raw_asset(
                 continue
             if not force and not catch_up.is_stale(settings, inventory, table, key, unfinished):
                 record = read_partition_record(settings.warehouse_dir, table, key)
-                if record is not None and record.get("run_id") == context.run_id:
+                if record is not None and record.run_id == context.run_id:
                     # loaded by an earlier attempt of this step (a retry): its checks
                     # below must still cover it
                     loaded.append(record)
@@ -148,12 +150,13 @@ def _partitioned_raw_asset(
         with ThreadPoolExecutor(max_workers=max(1, settings.duckdb_threads)) as pool:
             results = pool.map(lambda k: (k, load_one(loader, settings, table, k)), to_load)
             for key, result in results:
-                record = result.to_dict()
-                record["run_id"] = context.run_id
-                record["delivery_fingerprint"] = catch_up.delivery_fingerprint(inventory, table, key)
-                record["reference_fingerprint"] = catch_up.reference_fingerprint(inventory)
-                if table == "dossier_versions":
-                    record["pii_key_id"] = pii.key_id(settings.require_pii_key())
+                record = LoadRecord.of(
+                    result,
+                    run_id=context.run_id,
+                    delivery_fingerprint=catch_up.delivery_fingerprint(inventory, table, key),
+                    reference_fingerprint=catch_up.reference_fingerprint(inventory),
+                    pii_key_id=pii.key_id(settings.require_pii_key()) if table == "dossier_versions" else None,
+                )
                 previous = read_partition_record(settings.warehouse_dir, table, key)
                 record = load_records.record_in_force(record, previous, settings.warehouse_dir)
                 save_partition_record(settings.warehouse_dir, table, key, record)
@@ -165,13 +168,13 @@ def _partitioned_raw_asset(
             metadata={
                 "partitions_loaded": len(loaded),
                 "partitions_unchanged": len(skipped),
-                "rows_loaded": sum(r["rows_loaded"] for r in loaded),
-                "rows_quarantined": sum(r["rows_quarantined"] for r in loaded),
-                "rejected_files": len([r for r in loaded if r.get("rejected")]),
+                "rows_loaded": sum(r.rows_loaded for r in loaded),
+                "rows_quarantined": sum(r.rows_quarantined for r in loaded),
+                "rejected_files": len([r for r in loaded if r.rejected]),
             }
         )
         with timed(settings.warehouse_dir, "checks", context.run_id, table=table, batches=len(loaded)):
-            gx_summary = _validate_partitions(settings, table, [r for r in loaded if not r.get("rejected")])
+            gx_summary = _validate_partitions(settings, table, [r for r in loaded if not r.rejected])
         yield from door_check_results(asset_key, loaded, gx_summary, with_total_row)
 
     return _asset
@@ -214,7 +217,7 @@ def keep_traceback(settings: Settings, table: str, key: str) -> Path:
     return path
 
 
-def _validate_partitions(settings: Settings, table: str, records: list[dict]) -> dict | None:
+def _validate_partitions(settings: Settings, table: str, records: list[LoadRecord]) -> dict | None:
     """Run the source's GX suite on each batch (partition) loaded in this run.
 
     Per batch: some expectations hold within one delivery only (one row per agency in a
@@ -223,9 +226,9 @@ def _validate_partitions(settings: Settings, table: str, records: list[dict]) ->
     validation per batch when anything fails.
     """
     paths = {
-        r["partition_key"]: raw_layer.partition_path(settings.warehouse_dir, table, r["partition_key"])
+        r.partition_key: raw_layer.partition_path(settings.warehouse_dir, table, r.partition_key)
         for r in records
-        if r["rows_loaded"]
+        if r.rows_loaded
     }
     paths = {key: path for key, path in sorted(paths.items()) if path.exists()}
     if not paths:

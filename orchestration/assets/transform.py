@@ -69,7 +69,7 @@ class LayeredTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "model":
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
             return model_layer(dbt_resource_props)
         return super().get_group_name(dbt_resource_props)
 
@@ -78,6 +78,11 @@ class LayeredTranslator(DagsterDbtTranslator):
 
 
 def model_layer(dbt_resource_props: Mapping[str, Any]) -> str:
+    # Seeds (dbt_project/seeds/: fixed definitions such as kpi_definitions) are reference
+    # data that models read like staging views: the staging group, so that every job
+    # selecting the layers loads them before the models that read them.
+    if dbt_resource_props.get("resource_type") == "seed":
+        return "staging"
     fqn = dbt_resource_props.get("fqn", [])
     return fqn[1] if len(fqn) > 2 and fqn[1] in LAYERS else "models"
 

@@ -3,8 +3,16 @@ scorecard (one place, so that the three never name a figure differently)."""
 
 from __future__ import annotations
 
+import csv
 import math
 from datetime import date
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR
+
+# Each KPI's label, unit and direction: the dbt seed that kpi_values reads for meets_target,
+# so that the reports and the marts never disagree on them.
+KPI_DEFINITIONS_CSV = DBT_PROJECT_DIR / "seeds" / "kpi_definitions.csv"
 
 # Thông báo 294/TB-UBND Bắc Giang (19/7/2024): the first-half 2024 figures the dashboard and the
 # scorecard put beside the computed ones.
@@ -21,34 +29,20 @@ HEADLINE_KPIS = ["on_time_rate", "online_rate", "online_payment_rate", "satisfac
 RANKED_KPIS = ["on_time_rate", "online_rate", "online_payment_rate"]
 VNEID_KPI = "vneid_without_account"
 
-KPI_LABELS = {
-    "on_time_rate": "Tỷ lệ giải quyết trước và đúng hạn",
-    "progress_766": "Tiến độ giải quyết (766, chỉ tiêu 2.1)",
-    "online_rate": "Tỷ lệ hồ sơ trực tuyến",
-    "online_payment_rate": "Tỷ lệ thanh toán trực tuyến",
-    "digitization_rate": "Tỷ lệ số hóa hồ sơ",
-    "e_result_rate": "Tỷ lệ cấp kết quả điện tử",
-    "reuse_rate": "Tỷ lệ tái sử dụng dữ liệu số hóa",
-    "satisfaction_766": "Mức độ hài lòng (766, chỉ tiêu 5.4)",
-    "supplement_rate": "Tỷ lệ hồ sơ yêu cầu bổ sung",
-    "refusal_rate": "Tỷ lệ từ chối tiếp nhận",
-    "vneid_auth_rate": "Tỷ lệ tài khoản xác thực VNeID",
-    "appointment_inflation_rate": "Tỷ lệ hẹn trả vượt thời hạn luật định",
-    "avg_processing_wd": "Thời gian giải quyết bình quân (ngày làm việc)",
-    "avg_postal_return_wd": "Thời gian chuyển trả kết quả qua bưu chính (ngày làm việc)",
-    "sync_rate_766": "Tỷ lệ đồng bộ lên Cổng DVCQG",
-    VNEID_KPI: "Số công dân chưa có tài khoản VNeID",
-}
+
+def read_kpi_definitions(path: Path = KPI_DEFINITIONS_CSV) -> dict[str, dict[str, str]]:
+    """kpi_code → {label_vi, unit, lower_is_better} of the seed, in its order."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return {row["kpi_code"]: row for row in csv.DictReader(file)}
+
+
+KPI_DEFINITIONS = read_kpi_definitions()
+KPI_LABELS = {code: row["label_vi"] for code, row in KPI_DEFINITIONS.items()}
 # kpis.md: these are averages in working days, not rates.
-AVERAGE_KPIS = {"avg_processing_wd", "avg_postal_return_wd"}
+AVERAGE_KPIS = {code for code, row in KPI_DEFINITIONS.items() if row["unit"] == "working_days"}
 # kpis.md, meets_target: lower is better for these.
 LOWER_IS_BETTER = {
-    "supplement_rate",
-    "refusal_rate",
-    "appointment_inflation_rate",
-    "avg_processing_wd",
-    "avg_postal_return_wd",
-    VNEID_KPI,
+    code for code, row in KPI_DEFINITIONS.items() if row["lower_is_better"].strip().lower() == "true"
 }
 
 LEVEL_LABELS = {"agency": "Cơ quan", "district": "Huyện", "province": "Tỉnh"}
@@ -76,9 +70,10 @@ def fmt_decimal(value, digits: int = 2) -> str:
 
 
 def fmt_kpi(kpi_code: str, value) -> str:
-    if kpi_code == VNEID_KPI:
+    unit = KPI_DEFINITIONS.get(kpi_code, {}).get("unit", "rate")
+    if unit == "count":
         return fmt_int(value)
-    if kpi_code in AVERAGE_KPIS:
+    if unit == "working_days":
         return fmt_decimal(value)
     return fmt_pct(value)
 

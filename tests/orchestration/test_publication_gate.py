@@ -22,6 +22,8 @@ import pytest
 from tests.conftest import PROJECT_ROOT, build_env, copy_samples, run_tthc
 
 BAD_DAY = "2024-04-23"
+# the tests build on each other's warehouse, in this order: one pytest-xdist worker runs them
+pytestmark = pytest.mark.xdist_group("gate_warehouse")
 
 
 @pytest.fixture(scope="module")

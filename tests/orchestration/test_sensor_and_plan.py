@@ -3,6 +3,8 @@ already loaded) and the catch-up plan (which partitions a build reloads)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dagster as dg
 import pytest
 
@@ -14,6 +16,7 @@ from orchestration.catch_up import (
     unfinished_load_runs,
 )
 from orchestration.load_records import (
+    LoadRecord,
     read_partition_record,
     record_in_force,
     save_partition_record,
@@ -54,14 +57,14 @@ def mark_loaded(landing, day, reasons=None, pii_key_id=None):
     raw = settings.warehouse_dir / "raw" / "dossier_versions" / f"{day}.parquet"
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_bytes(b"")
-    save_partition_record(settings.warehouse_dir, "dossier_versions", day, {
-        "table": "dossier_versions", "partition_key": day, "file": str(path.relative_to(landing)),
-        "file_sha256": sha256_of(path), "rows_read": 1, "rows_loaded": 1, "rows_quarantined": 0,
-        "quarantine_reasons": reasons or {}, "rejected": None,
-        "delivery_fingerprint": delivery_fingerprint(inventory, "dossier_versions", day),
-        "reference_fingerprint": reference_fingerprint(inventory),
-        "pii_key_id": pii_key_id,
-    })  # fmt: skip
+    save_partition_record(settings.warehouse_dir, "dossier_versions", day, LoadRecord(
+        table="dossier_versions", partition_key=day, file=str(path.relative_to(landing)),
+        file_sha256=sha256_of(path), rows_read=1, rows_loaded=1, rows_quarantined=0,
+        quarantine_reasons=reasons or {}, rejected=None,
+        delivery_fingerprint=delivery_fingerprint(inventory, "dossier_versions", day),
+        reference_fingerprint=reference_fingerprint(inventory),
+        pii_key_id=pii_key_id,
+    ))  # fmt: skip
 
 
 def test_one_run_for_new_files_then_none_for_the_same_files(zone):
@@ -109,10 +112,10 @@ def test_plan_loads_new_days_then_nothing_once_loaded(zone):
     for day in ("2024-04-01", "2024-04-02"):
         mark_loaded(zone, day)
     inventory = scan_landing(zone)
-    save_reference_records(settings.warehouse_dir, [{
-        "table": "tthc", "file": "reference/tthc.csv", "rejected": None,
-        "delivery_fingerprint": inventory.reference["tthc"].fingerprint,
-    }])  # fmt: skip
+    save_reference_records(settings.warehouse_dir, [LoadRecord(
+        table="tthc", file="reference/tthc.csv", rejected=None,
+        delivery_fingerprint=inventory.reference["tthc"].fingerprint,
+    )])  # fmt: skip
     (settings.warehouse_dir / "raw" / "reference" / "tthc").mkdir(parents=True)
     (settings.warehouse_dir / "raw" / "reference" / "tthc" / "current.parquet").write_bytes(b"")
     known = {"dossier_days": ["2024-04-01", "2024-04-02"]}
@@ -180,13 +183,13 @@ def test_the_sensor_waits_for_files_to_settle(zone, monkeypatch):
 
 
 def _accepted_record(day, rows_read, rows_quarantined, pii_key_id="k1"):
-    return {
-        "table": "dossier_versions", "partition_key": day, "run_id": "r1",
-        "file": f"dossier_system/{day}/hoso_{day.replace('-', '')}.jsonl", "file_sha256": "a" * 64,
-        "rows_read": rows_read, "rows_loaded": rows_read - rows_quarantined,
-        "rows_quarantined": rows_quarantined, "quarantine_reasons": {"invalid_json": rows_quarantined},
-        "rejected": None, "delivery_fingerprint": "a" * 64, "pii_key_id": pii_key_id,
-    }  # fmt: skip
+    return LoadRecord(
+        table="dossier_versions", partition_key=day, run_id="r1",
+        file=f"dossier_system/{day}/hoso_{day.replace('-', '')}.jsonl", file_sha256="a" * 64,
+        rows_read=rows_read, rows_loaded=rows_read - rows_quarantined,
+        rows_quarantined=rows_quarantined, quarantine_reasons={"invalid_json": rows_quarantined},
+        rejected=None, delivery_fingerprint="a" * 64, pii_key_id=pii_key_id,
+    )  # fmt: skip
 
 
 def test_a_rejected_redelivery_keeps_the_last_accepted_delivery_and_its_verdict(tmp_path):
@@ -197,24 +200,24 @@ def test_a_rejected_redelivery_keeps_the_last_accepted_delivery_and_its_verdict(
     day = "2024-04-01"
     previous = _accepted_record(day, 100, 8)
     assert [blocking for blocking, _ in batch_problems(previous)] == [True]
-    rejected = {
-        "table": "dossier_versions", "partition_key": day, "run_id": "r2",
-        "file": f"dossier_system/{day}/hoso_20240401.jsonl", "rows_read": 0, "rows_loaded": 0,
-        "rows_quarantined": 0, "quarantine_reasons": {}, "pii_key_id": "k1",
-        "rejected": f"dossier_system/{day}/hoso_20240401.jsonl: rejected: empty file; the raw "
-                    "partition of the earlier delivery is left untouched",
-        "delivery_fingerprint": "b" * 64,
-    }  # fmt: skip
+    rejected = LoadRecord(
+        table="dossier_versions", partition_key=day, run_id="r2",
+        file=f"dossier_system/{day}/hoso_20240401.jsonl", rows_read=0, rows_loaded=0,
+        rows_quarantined=0, quarantine_reasons={}, pii_key_id="k1",
+        rejected=f"dossier_system/{day}/hoso_20240401.jsonl: rejected: empty file; the raw "
+                 "partition of the earlier delivery is left untouched",
+        delivery_fingerprint="b" * 64,
+    )  # fmt: skip
     kept = record_in_force(rejected, previous, tmp_path)
-    assert (kept["rows_read"], kept["rows_quarantined"], kept["rejected"]) == (100, 8, None)
-    assert kept["rejected_redelivery"] == rejected["rejected"]
-    assert kept["delivery_fingerprint"] == "b" * 64 and kept["run_id"] == "r2"
+    assert (kept.rows_read, kept.rows_quarantined, kept.rejected) == (100, 8, None)
+    assert kept.rejected_redelivery == rejected.rejected
+    assert kept.delivery_fingerprint == "b" * 64 and kept.run_id == "r2"
     problems = batch_problems(kept)
     assert [blocking for blocking, _ in problems] == [False, True]
     assert "empty file" in problems[0][1] and "8 of 100 rows quarantined" in problems[1][1]
     # a second rejected re-delivery replaces the first rejection, still keeping the rows
-    again = record_in_force(dict(rejected, rejected="x: rejected: ambiguous"), kept, tmp_path)
-    assert again["rejected_redelivery"] == "x: rejected: ambiguous" and again["rows_read"] == 100
+    again = record_in_force(replace(rejected, rejected="x: rejected: ambiguous"), kept, tmp_path)
+    assert again.rejected_redelivery == "x: rejected: ambiguous" and again.rows_read == 100
     # an accepted re-delivery replaces everything
     good = _accepted_record(day, 100, 0)
     assert record_in_force(good, kept, tmp_path) == good
@@ -227,9 +230,9 @@ def test_a_rejected_redelivery_after_a_key_change_removes_the_old_keys_rows(tmp_
     raw = tmp_path / "raw" / "dossier_versions" / f"{day}.parquet"
     raw.parent.mkdir(parents=True)
     raw.write_bytes(b"rows hashed with the first key")
-    rejected = {**_accepted_record(day, 0, 0, pii_key_id="k2"), "rejected": "f: rejected: empty file"}
+    rejected = replace(_accepted_record(day, 0, 0, pii_key_id="k2"), rejected="f: rejected: empty file")
     gap = record_in_force(rejected, _accepted_record(day, 100, 0, pii_key_id="k1"), tmp_path)
-    assert gap["rejected"].startswith("f: rejected: empty file") and "another TTHC_PII_KEY" in gap["rejected"]
+    assert gap.rejected.startswith("f: rejected: empty file") and "another TTHC_PII_KEY" in gap.rejected
     assert not raw.exists()
 
 
@@ -245,7 +248,7 @@ def test_an_ambiguous_redelivery_is_loaded_once_then_left_alone(zone):
     days = next(r for r in make_plan(settings, inventory, known).runs if r.job_name == "load_dossier_days")
     assert days.stale_keys == ("2024-04-01",)
     record = read_partition_record(settings.warehouse_dir, "dossier_versions", "2024-04-01")
-    rejected = {**record, "rejected": "ambiguous", "delivery_fingerprint": delivery_fingerprint(inventory, "dossier_versions", "2024-04-01")}
+    rejected = replace(record, rejected="ambiguous", delivery_fingerprint=delivery_fingerprint(inventory, "dossier_versions", "2024-04-01"))
     save_partition_record(settings.warehouse_dir, "dossier_versions", "2024-04-01",
                           record_in_force(rejected, record, settings.warehouse_dir))  # fmt: skip
     assert "load_dossier_days" not in [r.job_name for r in make_plan(settings, scan_landing(zone), known).runs]
@@ -276,7 +279,7 @@ def test_days_loaded_by_a_run_that_did_not_finish_are_loaded_again(zone):
         instance.add_run(killed)
         for day, run_id in (("2024-04-01", finished.run_id), ("2024-04-02", "killed-run")):
             record = read_partition_record(settings.warehouse_dir, "dossier_versions", day)
-            save_partition_record(settings.warehouse_dir, "dossier_versions", day, {**record, "run_id": run_id})
+            save_partition_record(settings.warehouse_dir, "dossier_versions", day, replace(record, run_id=run_id))
         unfinished = unfinished_load_runs(instance, settings.warehouse_dir)
     assert unfinished == frozenset({"killed-run"})
     known = {"dossier_days": ["2024-04-01", "2024-04-02"]}

@@ -3,21 +3,22 @@ force, and files left pending because they were still being uploaded."""
 
 from __future__ import annotations
 
+from orchestration.load_records import LoadRecord
 from publish import data_quality
 
 
 def test_a_refused_redelivery_is_reported_and_the_accepted_delivery_keeps_its_rows():
-    record = {
-        "table": "dossier_versions", "partition_key": "2024-04-01",
-        "file": "dossier_system/2024-04-01/hoso_20240401.jsonl", "rejected": None,
-        "rows_read": 100, "rows_loaded": 92, "rows_quarantined": 8,
-        "quarantine_reasons": {"updated_not_on_file_day": 8},
-        "rejected_redelivery": (
+    record = LoadRecord(
+        table="dossier_versions", partition_key="2024-04-01",
+        file="dossier_system/2024-04-01/hoso_20240401.jsonl", rejected=None,
+        rows_read=100, rows_loaded=92, rows_quarantined=8,
+        quarantine_reasons={"updated_not_on_file_day": 8},
+        rejected_redelivery=(
             "dossier_system/2024-04-01/hoso_20240401.jsonl, dossier_system/2024-04-01/"
             "hoso_20240401.jsonl.gz: rejected: ambiguous delivery, the folder holds the same "
             "file twice; the raw partition of the earlier delivery is left untouched"
         ),
-    }  # fmt: skip
+    )  # fmt: skip
     rows = data_quality.load_rows([record])
     assert [(r.object, r.check_name, r.severity) for r in rows] == [
         ("dossier_system/2024-04-01/hoso_20240401.jsonl, dossier_system/2024-04-01/hoso_20240401.jsonl.gz",

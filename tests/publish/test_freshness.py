@@ -2,11 +2,12 @@
 
 from datetime import date
 
+from orchestration.load_records import LoadRecord
 from publish.data_quality import freshness, freshness_rows
 
 
 def record(table, key, rejected=None):
-    return {"table": table, "partition_key": key, "rejected": rejected, "file": f"{table}/{key}"}
+    return LoadRecord(table=table, partition_key=key, rejected=rejected, file=f"{table}/{key}")
 
 
 def test_a_day_partition_is_judged_from_its_day():
@@ -35,7 +36,7 @@ def test_data_quality_has_one_row_per_source_and_only_warns():
         record("dossier_versions", "2024-07-01", rejected="empty file"),  # brings no data
         record("portal_766", "2024-04"),
         record("portal_synced", "2024-06"),
-        {"table": "don_vi", "partition_key": None, "rejected": None},
+        LoadRecord(table="don_vi", partition_key=None, rejected=None),
     ]
     rows = {row.source: row for row in freshness_rows(records, date(2024, 7, 3))}
     assert set(rows) == {"dossier_system", "dvc_portal", "vneid"}

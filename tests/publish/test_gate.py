@@ -1,13 +1,14 @@
 """The publication gate: which evidence blocks, which only warns."""
 
+from orchestration.load_records import LoadRecord
 from publish.gate import CheckOutcome, evaluate, unevaluated_outcome
 
 
 def record(file, read, loaded, held, rejected=None):
-    return {
-        "table": "dossier_versions", "partition_key": "2024-04-01", "file": file,
-        "rows_read": read, "rows_loaded": loaded, "rows_quarantined": held, "rejected": rejected,
-    }  # fmt: skip
+    return LoadRecord(
+        table="dossier_versions", partition_key="2024-04-01", file=file,
+        rows_read=read, rows_loaded=loaded, rows_quarantined=held, rejected=rejected,
+    )  # fmt: skip
 
 
 def test_clean_run_publishes_and_counts_passes():

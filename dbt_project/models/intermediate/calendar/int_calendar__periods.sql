@@ -34,7 +34,7 @@ find_first_reception as (
     -- "received" as kpis.md defines it, on the current state.
     select min(cast(received_at as date)) as first_reception_date
     from current_versions
-    where status not in (1, 3) and received_at is not null
+    where status not in {{ codes('status_not_received') }} and received_at is not null
 
 ),
 

@@ -93,10 +93,10 @@ derive_states as (
 
     select
         current_versions.*,
-        current_versions.status not in (1, 3)
+        current_versions.status not in {{ codes('status_not_received') }}
             and current_versions.received_at is not null as is_received,
         case
-            when current_versions.status in (7, 8, 9, 10) then current_versions.processing_ended_at
+            when current_versions.status in {{ codes('status_ended') }} then current_versions.processing_ended_at
         end as ended_at
     from current_versions
 
@@ -128,7 +128,7 @@ join_attributes as (
         deadlines.paused_working_days,
         coalesce(summarise_fees.fee_total_vnd, 0) as fee_total_vnd,
         coalesce(summarise_fees.fee_total_vnd, 0) > 0 as has_fee,
-        coalesce(derive_states.online_payment_method in (1, 2), false) as is_paid_online,
+        coalesce(derive_states.online_payment_method in {{ codes('payment_online') }}, false) as is_paid_online,
         derive_states.has_digitized_components
             or coalesce(summarise_submitted_documents.has_digitized_document, false) as is_digitized,
         coalesce(summarise_submitted_documents.has_reused_document, false) as is_reused,
@@ -174,11 +174,11 @@ count_working_days as (
     select
         locate_districts.*,
         case
-            when locate_districts.status in (9, 10)
+            when locate_districts.status in {{ codes('status_processed') }}
                 then {{ wd_between('received_day', 'ended_day') }} - locate_districts.paused_working_days
         end as processing_working_days,
         case
-            when locate_districts.status = 10 and locate_districts.returned_at is not null
+            when locate_districts.status = {{ code('status_result_returned') }} and locate_districts.returned_at is not null
                 then {{ wd_between('ended_day', 'returned_day') }}
         end as postal_return_working_days
     from locate_districts
@@ -196,7 +196,7 @@ classify_timeliness as (
         count_working_days.*,
         case
             when ended_at is null then null
-            when status = 7 then 'on_time'
+            when status = {{ code('status_withdrawn') }} then 'on_time'
             when supplement_count > 1 then 'overdue'
             when ended_at > due_at then 'overdue'
             when cast(ended_at as date) < cast(due_at as date) then 'early'

@@ -32,7 +32,7 @@ match_refusals as (
     inner join periods
         on dossiers.refused_at >= periods.period_start_at
         and dossiers.refused_at <= periods.period_end_at
-    where dossiers.status = 3
+    where dossiers.status = {{ code('status_refused') }}
 
 ),
 
@@ -53,7 +53,8 @@ match_postal_returns as (
     inner join periods
         on dossiers.returned_at >= periods.period_start_at
         and dossiers.returned_at <= periods.period_end_at
-    where dossiers.status = 10 and dossiers.result_delivery_method = 2
+    where dossiers.status = {{ code('status_result_returned') }}
+        and dossiers.result_delivery_method = {{ code('result_delivery_post') }}
 
 ),
 

@@ -173,8 +173,8 @@ count_flags as (
         field_code,
         field_name,
         -- Biểu 06
-        case when is_received_in_period and channel = 2 then 1 else 0 end as received_online,
-        case when is_received_in_period and channel in (1, 3) then 1 else 0 end as received_in_person_postal,
+        case when is_received_in_period and channel = {{ code('channel_online') }} then 1 else 0 end as received_online,
+        case when is_received_in_period and channel in {{ codes('channel_in_person_postal') }} then 1 else 0 end as received_in_person_postal,
         case when not is_received_in_period then 1 else 0 end as carried_over,
         1 as total,
         case when is_resolved then 1 else 0 end as resolved,
@@ -186,28 +186,28 @@ count_flags as (
         case when not is_resolved and not is_within_deadline_at_end then 1 else 0 end as in_progress_overdue,
         -- KPI numerators and denominators beyond the form's columns
         case
-            when is_received_in_period and channel = 2
-                and not (requires_paper_result and status in (9, 10) and not has_electronic_result)
+            when is_received_in_period and channel = {{ code('channel_online') }}
+                and not (requires_paper_result and status in {{ codes('status_processed') }} and not has_electronic_result)
                 then 1 else 0
         end as online_counted,
         case when is_received_in_period and has_fee then 1 else 0 end as received_with_fee,
         case when is_received_in_period and has_fee and is_paid_online then 1 else 0 end as paid_online,
-        case when is_received_in_period and channel in (1, 2, 3) and is_digitized then 1 else 0 end as digitized,
-        case when is_received_in_period and channel in (1, 2, 3) and is_reused then 1 else 0 end as reused,
-        case when is_received_in_period and channel in (1, 2, 3) and supplement_count >= 1 then 1 else 0 end as supplemented,
-        case when is_received_in_period and channel in (1, 2, 3) and is_appointment_inflated then 1 else 0 end as appointment_inflated,
-        case when is_received_in_period and channel = 2 and is_vneid_authenticated then 1 else 0 end as online_vneid_authenticated,
-        case when is_resolved and status in (9, 10) and requires_paper_result then 1 else 0 end as resolved_paper_result,
+        case when is_received_in_period and channel in {{ codes('channel_all') }} and is_digitized then 1 else 0 end as digitized,
+        case when is_received_in_period and channel in {{ codes('channel_all') }} and is_reused then 1 else 0 end as reused,
+        case when is_received_in_period and channel in {{ codes('channel_all') }} and supplement_count >= 1 then 1 else 0 end as supplemented,
+        case when is_received_in_period and channel in {{ codes('channel_all') }} and is_appointment_inflated then 1 else 0 end as appointment_inflated,
+        case when is_received_in_period and channel = {{ code('channel_online') }} and is_vneid_authenticated then 1 else 0 end as online_vneid_authenticated,
+        case when is_resolved and status in {{ codes('status_processed') }} and requires_paper_result then 1 else 0 end as resolved_paper_result,
         case
-            when is_resolved and status in (9, 10) and requires_paper_result and has_electronic_result
+            when is_resolved and status in {{ codes('status_processed') }} and requires_paper_result and has_electronic_result
                 then 1 else 0
         end as resolved_electronic_result,
         -- Decision (spec silent): an unrated dossier (DanhGia null) is not dissatisfied.
         case
-            when is_resolved and timeliness <> 'overdue' and coalesce(rating, 0) <> -1 then 1 else 0
+            when is_resolved and timeliness <> 'overdue' and coalesce(rating, 0) <> {{ code('rating_dissatisfied') }} then 1 else 0
         end as resolved_satisfied,
-        case when is_resolved and status in (9, 10) then 1 else 0 end as resolved_processed,
-        case when is_resolved and status in (9, 10) then processing_working_days else 0 end as processing_working_days
+        case when is_resolved and status in {{ codes('status_processed') }} then 1 else 0 end as resolved_processed,
+        case when is_resolved and status in {{ codes('status_processed') }} then processing_working_days else 0 end as processing_working_days
     from flag_states
 
 ),

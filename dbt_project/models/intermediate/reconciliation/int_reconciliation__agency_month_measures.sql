@@ -73,9 +73,9 @@ count_system_measures as (
         dossier_periods.agency_code,
         sum(dossier_periods.received_online + dossier_periods.received_in_person_postal) as received_count,
         sum(dossier_periods.received_online) as received_online_count,
-        sum(case when dossiers.channel = 1 then dossier_periods.received_in_person_postal else 0 end)
+        sum(case when dossiers.channel = {{ code('channel_in_person') }} then dossier_periods.received_in_person_postal else 0 end)
             as received_in_person_count,
-        sum(case when dossiers.channel = 3 then dossier_periods.received_in_person_postal else 0 end)
+        sum(case when dossiers.channel = {{ code('channel_postal') }} then dossier_periods.received_in_person_postal else 0 end)
             as received_postal_count,
         sum(dossier_periods.resolved) as resolved_count,
         sum(dossier_periods.resolved_early + dossier_periods.resolved_on_time) as resolved_on_time_count,

@@ -1,6 +1,7 @@
 -- One row per period, level and unit with dossiers to handle: Biểu 06/VPCP/KSTT (marts.md).
 -- Agencies count the dossiers of their MaCoQuan, districts the dossiers whose district
--- (int_dossiers__enriched.locate_districts) they are, the province all dossiers.
+-- (int_dossiers__enriched.locate_districts) they are, the province all dossiers
+-- (int_units__rollup).
 {%- set count_columns = bieu_06_count_columns() %}
 with
 
@@ -22,68 +23,42 @@ report_units as (
 
 ),
 
-find_province as (
+unit_rollup as (
 
-    select max(unit_code) as province_code
-    from report_units
-    where level = 'province'
-
-),
-
-roll_up_agencies as (
-
-    select
-        period_type,
-        period,
-        'agency' as level,
-        agency_code as unit_code,
-        {% for column in count_columns -%}
-        sum({{ column }}) as {{ column }}{% if not loop.last %},
-        {% endif %}{% endfor %}
-    from unit_period_counts
-    group by period_type, period, agency_code
+    select * from {{ ref('int_units__rollup') }}
+    where member_level = 'agency'
 
 ),
 
-roll_up_districts as (
+roll_up_units as (
 
-    select
-        period_type,
-        period,
-        'district' as level,
-        district_code as unit_code,
-        {% for column in count_columns -%}
-        sum({{ column }}) as {{ column }}{% if not loop.last %},
-        {% endif %}{% endfor %}
-    from unit_period_counts
-    where district_code is not null
-    group by period_type, period, district_code
-
-),
-
-roll_up_province as (
-
+    -- each count row once per unit it counts toward: its agency, its district, the province
     select
         unit_period_counts.period_type,
         unit_period_counts.period,
-        'province' as level,
-        find_province.province_code as unit_code,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end as unit_code,
         {% for column in count_columns -%}
-        sum(unit_period_counts.{{ column }}) as {{ column }}{% if not loop.last %},
+        unit_period_counts.{{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
     from unit_period_counts
-    cross join find_province
-    group by unit_period_counts.period_type, unit_period_counts.period, find_province.province_code
+    inner join unit_rollup
+        on {{ at_rollup_position('unit_rollup', 'unit_period_counts') }}
 
 ),
 
-stack_levels as (
+sum_units as (
 
-    select * from roll_up_agencies
-    union all
-    select * from roll_up_districts
-    union all
-    select * from roll_up_province
+    select
+        period_type,
+        period,
+        level,
+        unit_code,
+        {% for column in count_columns -%}
+        sum({{ column }}) as {{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
+    from roll_up_units
+    group by period_type, period, level, unit_code
 
 ),
 
@@ -91,24 +66,24 @@ final as (
 
     -- Rows whose counts are all zero (units with only refusals or postal returns) are omitted.
     select
-        stack_levels.period_type,
-        stack_levels.period,
+        sum_units.period_type,
+        sum_units.period,
         periods.period_start,
         periods.period_end,
-        stack_levels.level,
-        stack_levels.unit_code,
+        sum_units.level,
+        sum_units.unit_code,
         report_units.unit_name,
         {% for column in count_columns -%}
-        cast(stack_levels.{{ column }} as bigint) as {{ column }}{% if not loop.last %},
+        cast(sum_units.{{ column }} as bigint) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
-    from stack_levels
+    from sum_units
     inner join periods
-        on periods.period_type = stack_levels.period_type
-        and periods.period = stack_levels.period
+        on periods.period_type = sum_units.period_type
+        and periods.period = sum_units.period
     left join report_units
-        on report_units.level = stack_levels.level
-        and report_units.unit_code = stack_levels.unit_code
-    where stack_levels.total > 0
+        on report_units.level = sum_units.level
+        and report_units.unit_code = sum_units.unit_code
+    where sum_units.total > 0
 
 )
 

@@ -21,84 +21,72 @@ report_units as (
 
 ),
 
-find_province as (
+unit_rollup as (
 
-    select max(unit_code) as province_code
-    from report_units
-    where level = 'province'
+    -- the form by field has agency and province rows
+    select * from {{ ref('int_units__rollup') }}
+    where member_level = 'agency' and level <> 'district'
 
 ),
 
-roll_up_agencies as (
+roll_up_units as (
+
+    select
+        unit_period_counts.period_type,
+        unit_period_counts.period,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end as unit_code,
+        unit_period_counts.field_code,
+        unit_period_counts.field_name,
+        {% for column in count_columns -%}
+        unit_period_counts.{{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
+    from unit_period_counts
+    inner join unit_rollup
+        on {{ at_rollup_position('unit_rollup', 'unit_period_counts') }}
+
+),
+
+sum_units as (
 
     select
         period_type,
         period,
-        'agency' as level,
-        agency_code as unit_code,
+        level,
+        unit_code,
         field_code,
         max(field_name) as field_name,
         {% for column in count_columns -%}
         sum({{ column }}) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
-    from unit_period_counts
-    group by period_type, period, agency_code, field_code
-
-),
-
-roll_up_province as (
-
-    select
-        unit_period_counts.period_type,
-        unit_period_counts.period,
-        'province' as level,
-        find_province.province_code as unit_code,
-        unit_period_counts.field_code,
-        max(unit_period_counts.field_name) as field_name,
-        {% for column in count_columns -%}
-        sum(unit_period_counts.{{ column }}) as {{ column }}{% if not loop.last %},
-        {% endif %}{% endfor %}
-    from unit_period_counts
-    cross join find_province
-    group by
-        unit_period_counts.period_type,
-        unit_period_counts.period,
-        find_province.province_code,
-        unit_period_counts.field_code
-
-),
-
-stack_levels as (
-
-    select * from roll_up_agencies
-    union all
-    select * from roll_up_province
+    from roll_up_units
+    group by period_type, period, level, unit_code, field_code
 
 ),
 
 final as (
 
     select
-        stack_levels.period_type,
-        stack_levels.period,
+        sum_units.period_type,
+        sum_units.period,
         periods.period_start,
         periods.period_end,
-        stack_levels.level,
-        stack_levels.unit_code,
+        sum_units.level,
+        sum_units.unit_code,
         report_units.unit_name,
         {% for column in count_columns -%}
-        cast(stack_levels.{{ column }} as bigint) as {{ column }},
+        cast(sum_units.{{ column }} as bigint) as {{ column }},
         {% endfor -%}
-        stack_levels.field_code,
-        stack_levels.field_name
-    from stack_levels
+        sum_units.field_code,
+        sum_units.field_name
+    from sum_units
     inner join periods
-        on periods.period_type = stack_levels.period_type
-        and periods.period = stack_levels.period
+        on periods.period_type = sum_units.period_type
+        and periods.period = sum_units.period
     left join report_units
-        on report_units.level = stack_levels.level
-        and report_units.unit_code = stack_levels.unit_code
-    where stack_levels.total > 0
+        on report_units.level = sum_units.level
+        and report_units.unit_code = sum_units.unit_code
+    where sum_units.total > 0
 
 )
 

@@ -18,8 +18,6 @@
     ('avg_processing_wd', 'processing_working_days', 'resolved_processed'),
     ('avg_postal_return_wd', 'postal_return_working_days', 'postal_returned'),
 ] %}
-{%- set lower_is_better = ['supplement_rate', 'refusal_rate', 'appointment_inflation_rate',
-    'avg_processing_wd', 'avg_postal_return_wd'] %}
 with
 
 unit_period_counts as (
@@ -52,31 +50,39 @@ kpi_targets as (
 
 ),
 
-find_province as (
+kpi_definitions as (
 
-    select max(unit_code) as province_code
-    from report_units
-    where level = 'province'
+    -- each KPI's direction (seeds/kpi_definitions.csv, which the reports read too)
+    select * from {{ ref('kpi_definitions') }}
+
+),
+
+unit_rollup as (
+
+    select * from {{ ref('int_units__rollup') }}
+    where member_level = 'agency'
 
 ),
 
 roll_up_counts as (
 
-    {% for level, unit_column in [('agency', 'agency_code'), ('district', 'district_code'), ('province', 'find_province.province_code')] %}
+    -- each count row once per unit it counts toward (agency, district, province), summed
     select
         unit_period_counts.period_type,
         unit_period_counts.period,
-        '{{ level }}' as level,
-        {{ unit_column }} as unit_code,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end as unit_code,
         {% for column in count_columns -%}
         sum(unit_period_counts.{{ column }}) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
     from unit_period_counts
-    cross join find_province
-    {% if level == 'district' %}where unit_period_counts.district_code is not null{% endif %}
-    group by unit_period_counts.period_type, unit_period_counts.period, {{ unit_column }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    inner join unit_rollup
+        on {{ at_rollup_position('unit_rollup', 'unit_period_counts') }}
+    group by
+        unit_period_counts.period_type,
+        unit_period_counts.period,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end
 
 ),
 
@@ -119,21 +125,22 @@ assign_sync_periods as (
 
 roll_up_sync as (
 
-    {% for level, unit_column in [('agency', 'agency_code'), ('district', 'district_code'), ('province', 'find_province.province_code')] %}
     select
         assign_sync_periods.period_type,
         assign_sync_periods.period,
-        '{{ level }}' as level,
-        {{ unit_column }} as unit_code,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then assign_sync_periods.agency_code else unit_rollup.unit_code end as unit_code,
         'sync_rate_766' as kpi_code,
         sum(assign_sync_periods.numerator) as numerator,
         sum(assign_sync_periods.denominator) as denominator
     from assign_sync_periods
-    cross join find_province
-    {% if level == 'district' %}where assign_sync_periods.district_code is not null{% endif %}
-    group by assign_sync_periods.period_type, assign_sync_periods.period, {{ unit_column }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    inner join unit_rollup
+        on {{ at_rollup_position('unit_rollup', 'assign_sync_periods') }}
+    group by
+        assign_sync_periods.period_type,
+        assign_sync_periods.period,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then assign_sync_periods.agency_code else unit_rollup.unit_code end
 
 ),
 
@@ -177,11 +184,13 @@ judge_targets as (
     select
         compute_values.*,
         case
-            when target is null or value is null then null
-            when kpi_code in ('{{ lower_is_better | join("', '") }}') then value <= target
-            else value >= target
+            when compute_values.target is null or compute_values.value is null then null
+            when kpi_definitions.lower_is_better then compute_values.value <= compute_values.target
+            else compute_values.value >= compute_values.target
         end as meets_target
     from compute_values
+    left join kpi_definitions
+        on kpi_definitions.kpi_code = compute_values.kpi_code
 
 ),
 

@@ -152,8 +152,8 @@ compare_fields as (
         ('status_mismatch', 'status', values_differ('system_status', 'portal_status')),
         ('channel_mismatch', 'channel', values_differ('system_channel', 'portal_channel')),
         ('payment_mismatch', 'payment_method',
-            values_differ('coalesce(system_payment_method in (1, 2), false)',
-                'coalesce(portal_payment_method in (1, 2), false)')),
+            values_differ('coalesce(system_payment_method in ' ~ codes('payment_online') ~ ', false)',
+                'coalesce(portal_payment_method in ' ~ codes('payment_online') ~ ', false)')),
         ('received_at_mismatch', 'received_at', values_differ('system_received_at', 'portal_received_at')),
         ('ended_at_mismatch', 'ended_at', values_differ('system_ended_at', 'portal_ended_at')),
     ] %}

@@ -22,11 +22,10 @@ report_units as (
 
 ),
 
-find_province as (
+unit_rollup as (
 
-    select max(unit_code) as province_code
-    from report_units
-    where level = 'province'
+    select * from {{ ref('int_units__rollup') }}
+    where member_level = 'commune'
 
 ),
 
@@ -119,71 +118,69 @@ locate_districts as (
 
 ),
 
-roll_up_communes as (
+roll_up_units as (
+
+    -- each commune row once per unit it counts toward: the commune, its district, the province
+    select
+        locate_districts.snapshot_date,
+        unit_rollup.level,
+        case when unit_rollup.is_own_unit then locate_districts.unit_code else unit_rollup.unit_code end as unit_code,
+        case when unit_rollup.is_own_unit then locate_districts.unit_name end as commune_name,
+        locate_districts.eligible_count,
+        locate_districts.level_1_count,
+        locate_districts.level_2_count,
+        locate_districts.activated_count,
+        locate_districts.communes_missing
+    from locate_districts
+    inner join unit_rollup
+        on {{ at_rollup_position('unit_rollup', 'locate_districts') }}
+
+),
+
+sum_units as (
 
     select
         snapshot_date,
-        'commune' as level,
+        level,
         unit_code,
-        unit_name,
-        eligible_count,
-        level_1_count,
-        level_2_count,
-        activated_count,
-        communes_missing
-    from locate_districts
+        max(commune_name) as commune_name,
+        sum(eligible_count) as eligible_count,
+        sum(level_1_count) as level_1_count,
+        sum(level_2_count) as level_2_count,
+        sum(activated_count) as activated_count,
+        sum(communes_missing) as communes_missing
+    from roll_up_units
+    group by snapshot_date, level, unit_code
 
 ),
 
-roll_up_districts as (
+name_units as (
 
+    -- names: a commune's as located above, a district's of its row on the snapshot date, the
+    -- province's latest
     select
-        locate_districts.snapshot_date,
-        'district' as level,
-        locate_districts.district_code as unit_code,
-        max(keep_unit_rows.admin_unit_name) as unit_name,
-        sum(locate_districts.eligible_count) as eligible_count,
-        sum(locate_districts.level_1_count) as level_1_count,
-        sum(locate_districts.level_2_count) as level_2_count,
-        sum(locate_districts.activated_count) as activated_count,
-        sum(locate_districts.communes_missing) as communes_missing
-    from locate_districts
-    left join keep_unit_rows
-        on keep_unit_rows.snapshot_date = locate_districts.snapshot_date
-        and keep_unit_rows.admin_unit_code = locate_districts.district_code
-    where locate_districts.district_code is not null
-    group by locate_districts.snapshot_date, locate_districts.district_code
-
-),
-
-roll_up_province as (
-
-    select
-        locate_districts.snapshot_date,
-        'province' as level,
-        find_province.province_code as unit_code,
-        max(report_units.unit_name) as unit_name,
-        sum(locate_districts.eligible_count) as eligible_count,
-        sum(locate_districts.level_1_count) as level_1_count,
-        sum(locate_districts.level_2_count) as level_2_count,
-        sum(locate_districts.activated_count) as activated_count,
-        sum(locate_districts.communes_missing) as communes_missing
-    from locate_districts
-    cross join find_province
+        sum_units.snapshot_date,
+        sum_units.level,
+        sum_units.unit_code,
+        case sum_units.level
+            when 'commune' then sum_units.commune_name
+            when 'district' then district_rows.admin_unit_name
+            else report_units.unit_name
+        end as unit_name,
+        sum_units.eligible_count,
+        sum_units.level_1_count,
+        sum_units.level_2_count,
+        sum_units.activated_count,
+        sum_units.communes_missing
+    from sum_units
+    left join keep_unit_rows as district_rows
+        on sum_units.level = 'district'
+        and district_rows.snapshot_date = sum_units.snapshot_date
+        and district_rows.admin_unit_code = sum_units.unit_code
     left join report_units
-        on report_units.level = 'province'
-        and report_units.unit_code = find_province.province_code
-    group by locate_districts.snapshot_date, find_province.province_code
-
-),
-
-stack_levels as (
-
-    select * from roll_up_communes
-    union all
-    select * from roll_up_districts
-    union all
-    select * from roll_up_province
+        on sum_units.level = 'province'
+        and report_units.level = 'province'
+        and report_units.unit_code = sum_units.unit_code
 
 ),
 
@@ -208,7 +205,7 @@ compute_rates as (
                 then cast(activated_count as double) / (level_1_count + level_2_count)
         end as activation_rate,
         cast(communes_missing as bigint) as communes_missing
-    from stack_levels
+    from name_units
 
 ),
 
