@@ -23,9 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = Path("/work/shared/spec/samples/landing")
-if not SAMPLES.exists():
-    SAMPLES = ROOT.parent / "shared" / "spec" / "samples" / "landing"
+SAMPLES = ROOT.parent / "shared" / "spec" / "samples" / "landing"
 DAY = "2024-04-01"
 SAMPLE_DAY = SAMPLES / "dossier_system" / DAY / "hoso_20240401.jsonl"
 PII_KEY = b"benchmark-key-not-secret-0123456789abcdef"

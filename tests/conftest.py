@@ -17,11 +17,11 @@ TTHC = str(Path(sys.executable).parent / "tthc")
 
 
 # Tests that share a built warehouse run on the same pytest-xdist worker (make test runs
-# two workers with --dist loadgroup), so each shared build is made once. Keeping every
-# module's tests together as well (so that a module-scoped build is not made on both
-# workers) was measured slower: 15 min 48 s against 12 min 45 s, the two workers less
-# evenly loaded.
-SHARED_BUILDS = ("sample_build", "fault_build", "clean_build", "built")
+# two workers with --dist loadgroup), so each shared build is made once: the session builds
+# and the module builds that several tests of a module read (the demo, the incremental
+# builds, the Spark and DuckDB builds). This needs pytest 8: under pytest 9, xdist 3.8 could
+# not mark the node ids and every shared build was silently made on both workers.
+SHARED_BUILDS = ("sample_build", "fault_build", "clean_build", "built", "demo", "incremental", "builds")
 
 
 def pytest_collection_modifyitems(items):

@@ -118,7 +118,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """`dbt build`: every model, then its tests, in dependency order (tests become checks).
 
     A failing test of severity error fails this step, so nothing downstream (the publish
-    step) runs; the publish step checks the run's check results again on its own.
+    step) runs; the publish step reads the latest result of every check again on its own.
     """
     os.environ.update(warehouse.settings.dbt_env())  # profiles.yml reads these
     warehouse.settings.warehouse_dir.mkdir(parents=True, exist_ok=True)

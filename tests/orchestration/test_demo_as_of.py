@@ -27,10 +27,13 @@ def demo_run(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "_build", fake_build)
 
     def run(as_of: str | None = None):
-        # set or unset here, so that monkeypatch restores what _demo writes to os.environ
-        monkeypatch.delenv("TTHC_AS_OF", raising=False)
-        if as_of:
-            monkeypatch.setenv("TTHC_AS_OF", as_of)
+        # setenv first, so that monkeypatch restores what _demo writes to os.environ even
+        # when the variable was unset (delenv of an unset variable records nothing: the
+        # demo's TTHC_AS_OF leaked into every later build of the worker)
+        monkeypatch.setenv("TTHC_AS_OF", as_of or "")
+        monkeypatch.setenv("TTHC_SETTLE_SECONDS", os.environ.get("TTHC_SETTLE_SECONDS", "60"))
+        if not as_of:
+            monkeypatch.delenv("TTHC_AS_OF")
         cli.main(["demo"])
         return seen["as_of"]
 
