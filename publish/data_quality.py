@@ -194,7 +194,8 @@ class Freshness:
             return f"no accepted partition delivered; {allowed}"
         through = f" (through {self.covers_through})" if len(self.latest) == 7 else ""
         return (
-            f"latest partition {self.latest}{through} is {self.age_days} days old at "
+            f"latest partition {self.latest}{through} is {self.age_days} "
+            f"day{'' if abs(self.age_days) == 1 else 's'} old at "
             f"{self.as_of} (TTHC_AS_OF); {allowed}"
         )
 

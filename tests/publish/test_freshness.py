@@ -47,3 +47,11 @@ def test_data_quality_has_one_row_per_source_and_only_warns():
     assert (rows["dvc_portal"].object, rows["dvc_portal"].passed) == ("dvc_portal/2024-06", True)
     assert (rows["vneid"].object, rows["vneid"].passed) == ("vneid", False)
     assert rows["vneid"].details.startswith("no accepted partition delivered")
+
+
+def test_one_day_is_written_in_the_singular():
+    from datetime import date
+
+    from publish.data_quality import freshness
+
+    assert " is 1 day old at 2024-07-01" in freshness("dossier_system", ["2024-06-30"], date(2024, 7, 1)).details()
