@@ -23,6 +23,7 @@ MAX_UNPACKED = 32 * 1024 * 1024
 LONG_LINE_BYTES = 17 * 1024 * 1024
 FORMULA_NAME = '=HYPERLINK("http://evil.example/x","Sở Bấm Vào")'
 MARKUP_NAME = '<a href="http://evil.example/y">Lĩnh vực bấm vào</a>'
+MARKUP_AGENCY = '<a href="http://evil.example/z">Sở Bấm Vào</a> & <b>đậm</b>'
 
 
 def untouched_days(landing: Path, manifest: dict, expected: dict, count: int) -> list[str]:
@@ -132,9 +133,13 @@ def plant_delivery_faults(root: Path, manifest: dict, expected: dict) -> dict[st
         path.write_text(out.getvalue(), encoding="utf-8")
 
     rename(landing / "reference/tthc.csv", "ten_linh_vuc", "ma_linh_vuc", MARKUP_NAME)
-    agencies = [json.loads(line)["MaCoQuan"] for line in
-                (landing / f"dossier_system/{stray_day}/hoso_{stray_day.replace('-', '')}.jsonl").read_text(encoding="utf-8").splitlines()[:1]]  # fmt: skip
+    day_file = landing / f"dossier_system/{stray_day}/hoso_{stray_day.replace('-', '')}.jsonl"
+    agencies = list(dict.fromkeys(
+        json.loads(line)["MaCoQuan"] for line in day_file.read_text(encoding="utf-8").splitlines()
+    ))  # fmt: skip
+    # two agencies with dossiers: both are in the workbooks and the dashboard's rankings
     _rename_agency(landing / "reference/don_vi.csv", agencies[0], FORMULA_NAME)
+    _rename_agency(landing / "reference/don_vi.csv", agencies[1], MARKUP_AGENCY)
     return planted
 
 
