@@ -5,3 +5,10 @@
 {% macro at_rollup_position(rollup_alias, counted_alias) -%}
     {{ null_safe_equal(rollup_alias ~ '.district_code', counted_alias ~ '.district_code') }}
 {%- endmacro %}
+
+{#- The report unit a counted row is summed into at a roll-up position: its own unit at the
+    own-unit position (`own_unit_column`, the agency or the commune), else the position's unit
+    (its district, the province). -#}
+{% macro rollup_unit_code(rollup_alias, counted_alias, own_unit_column='agency_code') -%}
+    case when {{ rollup_alias }}.is_own_unit then {{ counted_alias }}.{{ own_unit_column }} else {{ rollup_alias }}.unit_code end
+{%- endmacro %}

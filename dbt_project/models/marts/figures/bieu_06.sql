@@ -37,7 +37,7 @@ roll_up_units as (
         unit_period_counts.period_type,
         unit_period_counts.period,
         unit_rollup.level,
-        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end as unit_code,
+        {{ rollup_unit_code('unit_rollup', 'unit_period_counts') }} as unit_code,
         {% for column in count_columns -%}
         unit_period_counts.{{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}

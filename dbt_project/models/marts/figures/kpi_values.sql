@@ -71,7 +71,7 @@ roll_up_counts as (
         unit_period_counts.period_type,
         unit_period_counts.period,
         unit_rollup.level,
-        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end as unit_code,
+        {{ rollup_unit_code('unit_rollup', 'unit_period_counts') }} as unit_code,
         {% for column in count_columns -%}
         sum(unit_period_counts.{{ column }}) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
@@ -82,7 +82,7 @@ roll_up_counts as (
         unit_period_counts.period_type,
         unit_period_counts.period,
         unit_rollup.level,
-        case when unit_rollup.is_own_unit then unit_period_counts.agency_code else unit_rollup.unit_code end
+        {{ rollup_unit_code('unit_rollup', 'unit_period_counts') }}
 
 ),
 
@@ -129,7 +129,7 @@ roll_up_sync as (
         assign_sync_periods.period_type,
         assign_sync_periods.period,
         unit_rollup.level,
-        case when unit_rollup.is_own_unit then assign_sync_periods.agency_code else unit_rollup.unit_code end as unit_code,
+        {{ rollup_unit_code('unit_rollup', 'assign_sync_periods') }} as unit_code,
         'sync_rate_766' as kpi_code,
         sum(assign_sync_periods.numerator) as numerator,
         sum(assign_sync_periods.denominator) as denominator
@@ -140,7 +140,7 @@ roll_up_sync as (
         assign_sync_periods.period_type,
         assign_sync_periods.period,
         unit_rollup.level,
-        case when unit_rollup.is_own_unit then assign_sync_periods.agency_code else unit_rollup.unit_code end
+        {{ rollup_unit_code('unit_rollup', 'assign_sync_periods') }}
 
 ),
 

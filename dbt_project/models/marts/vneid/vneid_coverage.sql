@@ -124,7 +124,7 @@ roll_up_units as (
     select
         locate_districts.snapshot_date,
         unit_rollup.level,
-        case when unit_rollup.is_own_unit then locate_districts.unit_code else unit_rollup.unit_code end as unit_code,
+        {{ rollup_unit_code('unit_rollup', 'locate_districts', 'unit_code') }} as unit_code,
         case when unit_rollup.is_own_unit then locate_districts.unit_name end as commune_name,
         locate_districts.eligible_count,
         locate_districts.level_1_count,
