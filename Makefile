@@ -5,9 +5,9 @@ STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | sha256sum | cut
 SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat uv.lock pyproject.toml | sha256sum | cut -c1-12)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-spark bytecode system-deps demo test ui bench lint clean
+.PHONY: install install-spark bytecode manifest system-deps demo test ui bench lint clean
 
-install: $(STAMP) bytecode
+install: $(STAMP) bytecode manifest
 
 # The project's own modules, compiled on every make (a second or two; only changed files are
 # compiled again): the same reason as --compile-bytecode below.
@@ -17,7 +17,21 @@ bytecode:
 
 # The same environment plus the `spark` dependency group (pyspark, dbt-spark[session]): the
 # second dbt target (TTHC_ENGINE=spark, docs/spark.md). `make test` uses it; the demo does not.
-install-spark: $(SPARK_STAMP) bytecode
+install-spark: $(SPARK_STAMP) bytecode manifest
+
+# dbt's manifest, from which Dagster builds the dbt assets: parsed here, never when the
+# definitions load (orchestration/dbt_manifest.py). Parsed again when a file of the project
+# (dbt_manifest.PROJECT_PARTS) or the lock (another dbt) is newer; make builds install's
+# prerequisites in order, so dbt is installed first. The duckdb target needs no TTHC_*
+# variable (profiles.yml's defaults) and no Spark; `tthc build` parses again when stale.
+MANIFEST := dbt_project/target/manifest.json
+DBT_PROJECT_FILES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds \
+  dbt_project/tests dbt_project/dbt_project.yml dbt_project/profiles.yml -type f)
+manifest: $(MANIFEST)
+
+$(MANIFEST): $(DBT_PROJECT_FILES) uv.lock
+	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project --target duckdb
+	touch $@
 
 # uv installs the exact versions of uv.lock (pip's resolver backtracks for many minutes on
 # this stack without pins). uv itself is pinned in the lock's dev group.

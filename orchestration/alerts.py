@@ -19,11 +19,11 @@ import urllib.request
 
 import dagster as dg
 
+from orchestration.catch_up import WAREHOUSE_JOBS
 from orchestration.settings import load_settings
 
 logger = logging.getLogger("tthc.alerts")
-WATCHED_JOBS = ("nightly_build", "build_marts", "load_reference", "load_dossier_days",
-                "load_portal_months", "load_vneid_snapshots")  # fmt: skip
+WATCHED_JOBS = WAREHOUSE_JOBS
 
 
 def alert_text(job_name: str, run_id: str, failure: str) -> str:

@@ -1,9 +1,8 @@
-"""The catch-up: bring the warehouse up to date with the landing zone, then publish.
+"""The catch-up plan: which runs bring the warehouse up to date with the landing zone.
 
-`tthc build`, the nightly schedule and the landing sensor all come here. The plan is a
-pure function of the landing zone and the load records (which files changed since they were
-last loaded); the runs are ordinary Dagster runs of the jobs in orchestration/jobs.py, so
-they show in the UI like any other:
+The plan is a pure function of the landing zone and the load records (which files changed
+since they were last loaded). It is made into run requests of the asset jobs of
+orchestration/jobs.py, in this order:
 
 1. ``load_reference``   the reference files (every later rule checks codes against them);
 2. ``load_dossier_days``, ``load_portal_months``, ``load_vneid_snapshots``: one run each for
@@ -11,7 +10,11 @@ they show in the UI like any other:
    are skipped by the asset, at the cost of a hash);
 3. ``build_marts``      dbt build (models and tests) and the publish step behind its gate.
 
-A file lock makes catch-ups strictly one at a time: DuckDB allows one writer per file.
+Who asks for them: the landing sensor (orchestration/sensors.py) returns them when files
+land, and the daemon's queue runs them one at a time; `tthc build` runs the same requests in
+its own process (orchestration/local_build.py). Every run that writes the warehouse holds
+its build lock (``exclusive_build``, taken by the warehouse resource): DuckDB allows one
+writer per file.
 """
 
 from __future__ import annotations
@@ -38,11 +41,15 @@ from orchestration.partitions import PARTITIONS_BY_TABLE
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 from publish.exclusive import held_exclusively
 
-PARTITIONED_JOBS = {
+# The asset jobs of orchestration/jobs.py that a plan runs, in this order.
+LOAD_REFERENCE = "load_reference"
+PARTITIONED_JOBS = {  # partitions definition -> the job loading a range of its partitions
     "dossier_days": "load_dossier_days",
     "portal_months": "load_portal_months",
     "vneid_snapshots": "load_vneid_snapshots",
 }
+BUILD_MARTS = "build_marts"
+WAREHOUSE_JOBS = (LOAD_REFERENCE, *PARTITIONED_JOBS.values(), BUILD_MARTS)
 
 
 LANDING_HASHES_FILE = "landing_hashes.json"
@@ -179,6 +186,9 @@ def reference_is_stale(settings: Settings, inventory: LandingInventory) -> bool:
 
 @dataclass(frozen=True)
 class PlannedRun:
+    """One run of an asset job: the reference, a range of one source's partitions, or the
+    marts and the publication."""
+
     job_name: str
     partition_range: tuple[str, str] | None = None  # (first, last) in the partitions' order
     stale_keys: tuple[str, ...] = ()
@@ -191,6 +201,13 @@ class PlannedRun:
             "dagster/asset_partition_range_end": self.partition_range[1],
         }
 
+    def describe(self) -> str:
+        if self.partition_range is None:
+            return self.job_name
+        first, last = self.partition_range
+        scope = first if first == last else f"{first}..{last}"
+        return f"{self.job_name} {scope} ({len(self.stale_keys)} to load)"
+
 
 @dataclass
 class Plan:
@@ -200,6 +217,37 @@ class Plan:
     @property
     def stale_partitions(self) -> int:
         return sum(len(r.stale_keys) for r in self.runs)
+
+    def partition_requests(self) -> list[dg.AddDynamicPartitionsRequest]:
+        """The partitions the landing zone added: they must exist before a run targets them."""
+        return [
+            dg.AddDynamicPartitionsRequest(partitions_def_name=name, partition_keys=keys)
+            for name, keys in sorted(self.new_partitions.items())
+            if keys
+        ]
+
+    def run_requests(
+        self, trigger: str, plan_id: str, extra_tags: dict[str, str] | None = None
+    ) -> list[dg.RunRequest]:
+        """The plan as run requests of the asset jobs, in the order they must run.
+
+        The instance runs one at a time, oldest first (dagster.yaml: ``max_concurrent_runs:
+        1``), so the loads end before the marts are built. ``plan_id`` names the plan (the
+        sensor: a hash of the files it saw) and makes each request's run key, so a tick that
+        is evaluated twice does not start the runs twice.
+        """
+        return [
+            dg.RunRequest(
+                job_name=planned.job_name,
+                run_key=f"{plan_id}:{position}:{planned.job_name}",
+                tags={**planned.tags(), **(extra_tags or {}), TRIGGER_TAG: trigger, PLAN_TAG: plan_id},
+            )
+            for position, planned in enumerate(self.runs)
+        ]
+
+
+TRIGGER_TAG = "tthc/trigger"  # landing_sensor, nightly_0200 or tthc_build
+PLAN_TAG = "tthc/plan"  # the runs of one catch-up share it
 
 
 def make_plan(
@@ -215,7 +263,7 @@ def make_plan(
     """
     plan = Plan()
     if reference_is_stale(settings, inventory):
-        plan.runs.append(PlannedRun("load_reference"))
+        plan.runs.append(PlannedRun(LOAD_REFERENCE))
     for partitions_name, job_name in PARTITIONED_JOBS.items():
         tables = [t for t, p in PARTITIONS_BY_TABLE.items() if p.name == partitions_name]
         delivered = set().union(*(partition_keys(inventory, t) for t in tables))
@@ -229,15 +277,41 @@ def make_plan(
         )  # fmt: skip
         if stale:
             plan.runs.append(PlannedRun(job_name, (stale[0], stale[-1]), tuple(stale)))
-    plan.runs.append(PlannedRun("build_marts"))
+    plan.runs.append(PlannedRun(BUILD_MARTS))
     return plan
+
+
+def plan_catch_up(settings: Settings, instance: dg.DagsterInstance) -> Plan:
+    """The plan for the warehouse as it is now: the landing zone scanned (hashes of unchanged
+    files reused), the partitions the instance knows, the load runs that did not finish."""
+    inventory = scan(settings)
+    known = {name: list(instance.get_dynamic_partitions(name)) for name in PARTITIONED_JOBS}
+    return make_plan(
+        settings, inventory, known, unfinished_load_runs(instance, settings.warehouse_dir)
+    )
+
+
+def warehouse_runs_pending(instance: dg.DagsterInstance) -> list[str]:
+    """Ids of the runs of the warehouse's jobs that are queued or running: a new plan waits
+    for them (their loads would otherwise be planned a second time)."""
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=PENDING_STATUSES))
+    return [r.dagster_run.run_id for r in records if r.dagster_run.job_name in WAREHOUSE_JOBS]
+
+
+PENDING_STATUSES = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 @contextmanager
 def exclusive_build(settings: Settings) -> Iterator[None]:
     """Hold the warehouse's build lock, or fail at once naming the holder's lock file."""
     lock_path = settings.warehouse_dir / ".build.lock"
-    refusal = RuntimeError(
+    refusal = BuildInProgress(
         f"another build is writing the warehouse (lock {lock_path}); "
         "runs are serialized: try again when it ends"
     )
@@ -245,58 +319,5 @@ def exclusive_build(settings: Settings) -> Iterator[None]:
         yield
 
 
-@dataclass
-class CatchUpResult:
-    success: bool
-    runs: list[tuple[str, str, bool]] = field(default_factory=list)  # job, run id, success
-    failures: list[str] = field(default_factory=list)
-
-
-def run_catch_up(
-    settings: Settings,
-    instance: dg.DagsterInstance,
-    defs: dg.Definitions,
-    extra_tags: dict[str, str] | None = None,
-    log_level: str = "INFO",
-    on_run_start=None,
-) -> CatchUpResult:
-    """Plan and execute the catch-up in this process, recording every run in ``instance``."""
-    from orchestration.failures import describe_failures
-
-    settings.require_pii_key()  # fail before any work, with the clear message
-    with exclusive_build(settings):
-        inventory = scan(settings)
-        known = {
-            name: list(instance.get_dynamic_partitions(name)) for name in PARTITIONED_JOBS
-        }
-        plan = make_plan(
-            settings, inventory, known, unfinished_load_runs(instance, settings.warehouse_dir)
-        )
-        if any(planned.job_name != "build_marts" for planned in plan.runs):
-            from expectations.worker import prewarm
-
-            prewarm()  # files to check: GX imports in a worker while they load
-        for name, keys in plan.new_partitions.items():
-            if keys:
-                instance.add_dynamic_partitions(name, keys)
-        outcome = CatchUpResult(success=True)
-        for planned in plan.runs:
-            if planned.job_name == "build_marts":
-                from expectations.worker import shutdown
-
-                shutdown()  # every file is checked: free the GX worker's memory for dbt
-            job = defs.resolve_job_def(planned.job_name)
-            if on_run_start is not None:
-                on_run_start(planned)
-            result = job.execute_in_process(
-                instance=instance,
-                tags={**planned.tags(), **(extra_tags or {})},
-                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-                raise_on_error=False,
-            )
-            outcome.runs.append((planned.job_name, result.run_id, result.success))
-            if not result.success:
-                outcome.success = False
-                outcome.failures = describe_failures(result)
-                break
-        return outcome
+class BuildInProgress(RuntimeError):
+    pass

@@ -8,10 +8,11 @@ import os
 import secrets
 import sys
 import time
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
-from orchestration.settings import MissingPiiKey, load_settings
+from orchestration.settings import MissingPiiKey, Settings, load_settings
 
 DEMO_KEY_FILE = Path("data/.pii_key")
 
@@ -32,8 +33,8 @@ def _generate(args) -> int:
     return 0
 
 
-def _build(args) -> int:
-    settings = load_settings()
+def _build(args, settings: Settings | None = None) -> int:
+    settings = settings or load_settings()
     try:
         settings.require_pii_key()
     except MissingPiiKey as exc:
@@ -44,9 +45,13 @@ def _build(args) -> int:
     from expectations.worker import prewarm
 
     prewarm()
-    from orchestration.catch_up import run_catch_up
+    from orchestration.dbt_manifest import prepare_manifest
+
+    prepare_manifest()  # parse only if a dbt project file changed since the last parse
+    from orchestration.catch_up import BuildInProgress
     from orchestration.definitions import build_definitions
     from orchestration.instance import prepare_dagster_home
+    from orchestration.local_build import run_build
 
     instance = prepare_dagster_home(settings)
     started = time.monotonic()
@@ -56,16 +61,15 @@ def _build(args) -> int:
     with stdout_to_file(log_path) as terminal:
 
         def announce(planned):
-            scope = (
-                f" {planned.partition_range[0]}..{planned.partition_range[1]}"
-                if planned.partition_range
-                else ""
-            )
-            print(f"  running {planned.job_name}{scope}", file=terminal, flush=True)
+            print(f"  running {planned.describe()}", file=terminal, flush=True)
 
-        outcome = run_catch_up(
-            settings, instance, build_definitions(settings), log_level="WARNING", on_run_start=announce
-        )
+        try:
+            outcome = run_build(
+                settings, instance, build_definitions(settings), log_level="WARNING", on_run_start=announce
+            )
+        except BuildInProgress as exc:
+            print(f"tthc build: {exc}", file=terminal)
+            return 1
     elapsed = time.monotonic() - started
     for job_name, run_id, success in outcome.runs:
         print(f"  {'ok  ' if success else 'FAIL'} {job_name:<22} run {run_id}")
@@ -112,15 +116,17 @@ def _demo(args) -> int:
 
     settings = load_settings()
     if not settings.pii_key:
+        # the one variable the demo exports, as a user would: the runs read the key from
+        # their environment, never from run config (orchestration/resources.py)
         os.environ["TTHC_PII_KEY"] = demo_pii_key()
+        settings = replace(settings, pii_key=os.environ["TTHC_PII_KEY"])
     args.out = str(settings.landing_dir)
     if not (settings.landing_dir / "reference").exists() or args.regenerate:
         _generate(args)
-        # the demo wrote these files itself, completely: nothing is still being uploaded
-        os.environ.setdefault("TTHC_SETTLE_SECONDS", "0")
+        if "TTHC_SETTLE_SECONDS" not in os.environ:
+            # the demo wrote these files itself, completely: nothing is still being uploaded
+            settings = replace(settings, settle_seconds=0.0)
     if settings.as_of is None:
-        from datetime import timedelta
-
         # freshness is judged at TTHC_AS_OF (today when unset): the day after the generated
         # data, so that the demo's 2024 shows no stale source. The landing zone may be an
         # earlier demo's, for other dates: its latest day of dossier extracts decides.
@@ -128,10 +134,10 @@ def _demo(args) -> int:
         for folder in (settings.landing_dir / "dossier_system").glob("????-??-??"):
             with contextlib.suppress(ValueError):
                 days.append(date.fromisoformat(folder.name))
-        os.environ["TTHC_AS_OF"] = (max(days, default=args.end) + timedelta(days=1)).isoformat()
-    status = _build(args)
+        settings = replace(settings, as_of=max(days, default=args.end) + timedelta(days=1))
+    status = _build(args, settings)
     if status == 0:
-        print_demo_summary(load_settings())
+        print_demo_summary(settings)
     return status
 
 

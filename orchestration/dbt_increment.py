@@ -1,17 +1,22 @@
 """Which dossiers a `dbt build` must recompute: the nightly increment (issue 8).
 
 The per-dossier models and ``int_figures__dossier_periods`` are incremental on DuckDB
-(dbt_project/macros/incremental_dossiers.sql). Before each `dbt build` the build step
-compares the raw layer with the state saved by the last successful full build:
+(dbt_project/macros/incremental_dossiers.sql). Before each `dbt build` the build step calls
+``prepare``, which compares the raw layer with the state saved by the last successful full
+build:
 
 - only NEW days of dossier extracts since then: an increment. The days are written to
-  ``TTHC_WAREHOUSE_DIR/dbt_increment/changed_days.csv``, whose path dbt reads from the
-  environment (TTHC_DBT_CHANGED_DAYS_FILE); the models recompute the dossiers having a
-  version in those days, from all their versions. (A file, not a dbt var: a var that
-  changes every night makes dbt re-parse the whole project.)
+  ``<warehouse>/dbt_increment/changed_days.csv`` (Settings.dbt_changed_days_file), whose
+  path dbt receives with the other settings as the var ``changed_days_file``; the models
+  recompute the dossiers having a version in those days, from all their versions. (A file
+  at a fixed path, not the days themselves as a var: a var that changes every night makes
+  dbt re-parse the whole project.)
 - anything else that can change rows already built (a day rewritten or removed, a reference
   file changed, the dbt project changed, the engine changed, no state or no warehouse):
   ``--full-refresh``.
+
+``DbtIncrement.build_args`` is the whole `dbt build` command line; ``save`` records the
+state once the build has succeeded.
 
 Raw files are compared by (size, mtime): the raw layer writes a partition with a temporary
 file and a rename, so a rewrite always shows. The state is saved only after a `dbt build` of
@@ -28,14 +33,12 @@ from pathlib import Path
 
 from ingest import raw_layer
 from ingest.raw_layer import write_text_atomically
+from orchestration.dbt_manifest import project_files
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 STATE_FILE = "dbt_state.json"
-DAYS_FILE = Path("dbt_increment") / "changed_days.csv"
-DAYS_FILE_ENV = "TTHC_DBT_CHANGED_DAYS_FILE"
 STATE_VERSION = 1
 DOSSIER_TABLE = "dossier_versions"
-PROJECT_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 
 @dataclass(frozen=True)
@@ -45,21 +48,30 @@ class DbtIncrement:
     changed_days: list[str] = field(default_factory=list)
     state: dict = field(default_factory=dict)  # saved once the build succeeds
 
-    def cli_args(self) -> list[str]:
-        return ["--full-refresh"] if self.full_refresh else []
+    def build_args(self, settings: Settings) -> list[str]:
+        """`dbt build`, whole or incremental, with the settings as vars (Settings.dbt_vars).
+        The engine is not among them: it is the dbt resource's `--target`."""
+        refresh = ["--full-refresh"] if self.full_refresh else []
+        return ["build", *refresh, "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
 
-    def dbt_env(self, settings: Settings) -> dict[str, str]:
-        """Write the changed days for dbt; the environment that points dbt to them."""
-        path = settings.warehouse_dir / DAYS_FILE
+    def write_changed_days(self, settings: Settings) -> None:
+        """The days to recompute, where the models read them (none on a full refresh)."""
+        path = settings.dbt_changed_days_file
         path.parent.mkdir(parents=True, exist_ok=True)
         days = [] if self.full_refresh else self.changed_days
         write_text_atomically("day\n" + "".join(f"{day}\n" for day in days), path)
-        return {DAYS_FILE_ENV: str(path)}
 
     def describe(self) -> str:
         if self.full_refresh:
             return f"full rebuild of the incremental models: {self.reason}"
         return f"increment: {len(self.changed_days)} new day(s) of dossier extracts ({self.reason})"
+
+
+def prepare(settings: Settings) -> DbtIncrement:
+    """Plan the next `dbt build` and write its changed days for dbt."""
+    increment = plan(settings)
+    increment.write_changed_days(settings)
+    return increment
 
 
 def plan(settings: Settings) -> DbtIncrement:
@@ -109,13 +121,9 @@ def current_state(settings: Settings) -> dict:
 def project_fingerprint() -> str:
     """One hash over the dbt project's sources: a changed model rebuilds everything."""
     digest = hashlib.sha256()
-    for part in PROJECT_PARTS:
-        base = DBT_PROJECT_DIR / part
-        paths = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
-        for path in paths:
-            if path.exists():
-                digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
+    for path in project_files():
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
 from functools import cached_property
 from pathlib import Path
+from typing import get_type_hints
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -47,41 +51,49 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
-        return cls(
-            landing_dir=str(settings.landing_dir),
-            warehouse_dir=str(settings.warehouse_dir),
-            publish_dir=str(settings.publish_dir),
-            dagster_home=str(settings.dagster_home),
-            pii_key=secret(PII_KEY_VAR, settings.pii_key),
-            duckdb_threads=settings.duckdb_threads,
-            duckdb_memory_limit=settings.duckdb_memory_limit,
-            publications_kept=settings.publications_kept,
-            alert_webhook_url=secret(ALERT_WEBHOOK_VAR, settings.alert_webhook_url),
-            engine=settings.engine,
-            as_of=settings.as_of.isoformat() if settings.as_of else "",
-            settle_seconds=settings.settle_seconds,
-            max_unpacked_bytes=settings.max_unpacked_bytes,
-        )
+        config = {item.name: getattr(settings, item.name) for item in fields(Settings)}
+        for name in PATH_FIELDS:
+            config[name] = str(config[name])
+        for name, variable in SECRET_VARIABLES.items():
+            config[name] = secret(variable, config[name])
+        config["as_of"] = settings.as_of.isoformat() if settings.as_of else ""
+        undeclared = sorted(config.keys() - cls.model_fields.keys())
+        if undeclared:  # Dagster would drop them without a word
+            raise TypeError(f"WarehouseResource declares no field for {', '.join(undeclared)}")
+        return cls(**config)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        """In a run, hold the warehouse's build lock for the whole run (the daemon launches
+        each run in a process of its own; `tthc build` already holds it, and the lock is
+        re-entrant in one process). A second writer fails at once, naming the lock: DuckDB
+        allows one writer per file. Outside a run (a sensor) nothing is locked."""
+        if context.run is None:
+            yield self
+            return
+        from orchestration.catch_up import exclusive_build
+
+        with exclusive_build(self.settings):
+            yield self
 
     @property
     def settings(self) -> Settings:
         """The settings of the run; the secrets are read from the environment (by Dagster
         at the run's start, or here on a resource used outside a run)."""
-        return Settings(
-            landing_dir=Path(self.landing_dir),
-            warehouse_dir=Path(self.warehouse_dir),
-            publish_dir=Path(self.publish_dir),
-            dagster_home=Path(self.dagster_home),
-            pii_key=resolved(self.pii_key),
-            duckdb_threads=self.duckdb_threads,
-            duckdb_memory_limit=self.duckdb_memory_limit,
-            publications_kept=self.publications_kept,
-            alert_webhook_url=resolved(self.alert_webhook_url),
-            engine=self.engine,
-            as_of=parse_as_of(self.as_of),
-            settle_seconds=self.settle_seconds,
-            max_unpacked_bytes=self.max_unpacked_bytes,
-        )
+        values = {item.name: getattr(self, item.name) for item in fields(Settings)}
+        for name in PATH_FIELDS:
+            values[name] = Path(values[name])
+        for name in SECRET_VARIABLES:
+            values[name] = resolved(values[name])
+        values["as_of"] = parse_as_of(self.as_of)
+        return Settings(**values)
+
+
+# The resource's config holds every Settings field, converted to what Dagster's config takes
+# and shows (strings, numbers): a field added to Settings must be declared on the resource
+# too, or the definitions fail to load (from_settings).
+PATH_FIELDS = tuple(name for name, kind in get_type_hints(Settings).items() if kind is Path)
+SECRET_VARIABLES = {"pii_key": PII_KEY_VAR, "alert_webhook_url": ALERT_WEBHOOK_VAR}
 
 
 def secret(variable: str, value: str | None) -> dg.EnvVar | None:
@@ -125,6 +137,9 @@ def dbt_executable() -> str:
 
 
 def build_resources(settings: Settings) -> dict:
+    """Both resources from the one Settings. dbt gets the engine as its target here, and the
+    rest of what it reads as `--vars` from the run's settings (Settings.dbt_vars, passed by
+    the build step): nothing is handed to dbt through os.environ."""
     return {
         "warehouse": WarehouseResource.from_settings(settings),
         "dbt": ProjectDbtCliResource(

@@ -1,4 +1,11 @@
-"""The landing sensor: one catch-up run for whatever new or re-delivered files a tick finds.
+"""The landing sensor: the catch-up's runs for whatever new or re-delivered files a tick finds.
+
+When files changed, the tick plans the catch-up (orchestration/catch_up.py) and returns its
+run requests, asset jobs over the partitions the files belong to (reference, a range of days,
+months or snapshots, then the marts and the publication), with the new partitions added in
+the same result. The daemon's queue runs them one at a time, oldest first. While a run of the
+warehouse is queued or running, the tick waits (its cursor does not move), so the next plan
+sees what those runs loaded and plans nothing twice.
 
 The cursor remembers each landing file's (size, mtime, sha256) as of the last run it asked
 for; a file is hashed again only when its size or mtime changed. Uploads in progress are
@@ -16,9 +23,10 @@ from pathlib import Path
 import dagster as dg
 
 from ingest.landing import ScanRules, is_upload_in_progress, sha256_of
-from orchestration.jobs import nightly_build
+from orchestration.catch_up import plan_catch_up, warehouse_runs_pending
+from orchestration.jobs import JOBS
 from orchestration.load_records import read_partition_record
-from orchestration.settings import load_settings
+from orchestration.resources import WarehouseResource
 
 _ROOTS = ("dossier_system", "dvc_portal", "vneid", "reference")
 
@@ -60,13 +68,19 @@ def already_loaded(warehouse_dir: Path, rel_path: str, sha: str) -> bool:
 
 @dg.sensor(
     name="landing_sensor",
-    job=nightly_build,
+    jobs=JOBS,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts one catch-up run when new or re-delivered files land.",
+    description="Plans the catch-up when new or re-delivered files land, and asks for its "
+    "runs: the loads of their partitions, then the marts and the publication.",
 )
-def landing_sensor(context: dg.SensorEvaluationContext):
-    settings = load_settings()
+def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+    settings = warehouse.settings
+    pending = warehouse_runs_pending(context.instance)
+    if pending:
+        return dg.SkipReason(
+            f"{len(pending)} run(s) of the warehouse queued or running; new files wait for them"
+        )
     seen: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
     current = landing_files(settings.landing_dir, ScanRules(settle_seconds=settings.settle_seconds))
     cursor: dict[str, list] = {}
@@ -82,13 +96,15 @@ def landing_sensor(context: dg.SensorEvaluationContext):
             continue  # touched, same content
         if not already_loaded(settings.warehouse_dir, rel, sha):
             changed.append(rel)
-    context.update_cursor(json.dumps(cursor, sort_keys=True))
     if not changed:
+        context.update_cursor(json.dumps(cursor, sort_keys=True))
         return dg.SkipReason("no new or re-delivered landing files")
-    run_key = hashlib.sha256(
+    plan = plan_catch_up(settings, context.instance)
+    plan_id = "landing-" + hashlib.sha256(
         json.dumps({rel: cursor[rel][2] for rel in changed}, sort_keys=True).encode()
-    ).hexdigest()
-    return dg.RunRequest(
-        run_key=run_key,
-        tags={"tthc/trigger": "landing_sensor", "tthc/changed_files": str(len(changed))},
+    ).hexdigest()[:16]
+    requests = plan.run_requests(
+        "landing_sensor", plan_id, extra_tags={"tthc/changed_files": str(len(changed))}
     )
+    context.update_cursor(json.dumps(cursor, sort_keys=True))
+    return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=plan.partition_requests())

@@ -93,14 +93,21 @@ class Settings:
         TTHC_DUCKDB_THREADS / TTHC_DUCKDB_MEMORY_LIMIT as dbt's profile."""
         return {"threads": self.duckdb_threads, "memory_limit": self.duckdb_memory_limit}
 
-    def dbt_env(self) -> dict[str, str]:
-        """Environment for dbt: profiles.yml reads the engine (its target), the warehouse path
-        and DuckDB limits."""
+    @property
+    def dbt_changed_days_file(self) -> Path:
+        """The days an incremental `dbt build` recomputes (orchestration/dbt_increment.py)."""
+        return self.warehouse_dir / "dbt_increment" / "changed_days.csv"
+
+    def dbt_vars(self) -> dict[str, str | int]:
+        """What dbt reads of the settings, given as `--vars`: the warehouse (profiles.yml,
+        models/staging/sources.yml), the DuckDB limits (profiles.yml) and the changed days
+        (macros/incremental_dossiers.sql). The same values every night: a var that changes
+        makes dbt parse the whole project again instead of its changed files only."""
         return {
-            "TTHC_ENGINE": self.engine,
-            "TTHC_WAREHOUSE_DIR": str(self.warehouse_dir),
-            "TTHC_DUCKDB_THREADS": str(self.duckdb_threads),
-            "TTHC_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "warehouse_dir": str(self.warehouse_dir),
+            "duckdb_threads": self.duckdb_threads,
+            "duckdb_memory_limit": self.duckdb_memory_limit,
+            "changed_days_file": str(self.dbt_changed_days_file),
         }
 
 

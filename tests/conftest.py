@@ -24,6 +24,14 @@ TTHC = str(Path(sys.executable).parent / "tthc")
 SHARED_BUILDS = ("sample_build", "fault_build", "clean_build", "built", "demo", "incremental", "builds")
 
 
+def pytest_sessionstart(session):
+    """A model edited since `make manifest` is parsed again before any test loads the
+    definitions (which never parse themselves: orchestration/dbt_manifest.py)."""
+    from orchestration.dbt_manifest import prepare_manifest
+
+    prepare_manifest()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         shared = [name for name in SHARED_BUILDS if name in getattr(item, "fixturenames", ())]

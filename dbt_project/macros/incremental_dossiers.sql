@@ -3,12 +3,12 @@
     the whole history.
 
     The build step (orchestration/dbt_increment.py) writes the days loaded since the last
-    successful build to a CSV file and sets TTHC_DBT_CHANGED_DAYS_FILE to its path (the
+    successful build to a CSV file and passes its path as the var `changed_days_file` (the
     path never changes, so dbt keeps its partial parse). It passes `--full-refresh` instead
     whenever old rows may have changed: a day loaded before was reloaded, the reference
     files or this project changed, or there is no record of a previous build. Without the
-    file (dbt run by hand), an incremental model recomputes every dossier: slower, never
-    wrong.
+    file (dbt run by hand, with neither the var nor TTHC_DBT_CHANGED_DAYS_FILE), an
+    incremental model recomputes every dossier: slower, never wrong.
 
     A dossier in a new day is recomputed from ALL its versions (old days included), so the
     result equals a full rebuild: that is asserted by tests/figures/test_incremental.py.
@@ -24,7 +24,7 @@
 
 {#- The path of the changed days (a CSV file with a `day` column), or ''. -#}
 {% macro changed_days_file() -%}
-    {{ return(env_var('TTHC_DBT_CHANGED_DAYS_FILE', '')) }}
+    {{ return(var('changed_days_file', env_var('TTHC_DBT_CHANGED_DAYS_FILE', ''))) }}
 {%- endmacro %}
 
 {#- True when this run updates the model in place for the changed dossiers only. -#}

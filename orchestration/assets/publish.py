@@ -1,7 +1,6 @@
 """The publish step: audit every check, then release the marts to BI (write, audit, publish)."""
 
 
-import hashlib
 import os
 import shutil
 import time
@@ -13,8 +12,9 @@ import dagster as dg
 import duckdb
 
 from orchestration import catch_up, timings
-from orchestration.assets.transform import MANIFEST_PATH, published_marts
+from orchestration.assets.transform import published_marts
 from orchestration.checks.freshness import FRESHNESS_CHECK_KEYS
+from orchestration.dbt_manifest import MANIFEST_PATH, manifest_digest
 from orchestration.load_records import read_all_records
 from orchestration.resources import WarehouseResource
 from publish import data_quality, gate
@@ -120,8 +120,7 @@ def cached_dbt_docs(folder: Path, warehouse_dir: Path) -> None:
     code, not with the nightly data: generate them once per project version (~15 s) and copy.
     The cache sits beside the project's manifest, so every warehouse built from the same
     code shares it."""
-    digest = hashlib.sha256(MANIFEST_PATH.read_bytes()).hexdigest()[:16]
-    cached = MANIFEST_PATH.parent / "dbt_docs_cache" / f"{digest}.html"
+    cached = MANIFEST_PATH.parent / "dbt_docs_cache" / f"{manifest_digest()}.html"
     target = folder / "reports" / "dbt_docs" / "index.html"
     if not cached.exists():
         page = write_dbt_docs(folder, warehouse_dir)

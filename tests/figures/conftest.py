@@ -28,7 +28,12 @@ class DbtRun:
 
 
 def run_dbt(warehouse: Path, *args: str, env: dict[str, str] | None = None) -> DbtRun:
-    """One dbt command on the warehouse at ``warehouse`` (its own target and log folders)."""
+    """One dbt command on the warehouse at ``warehouse`` (its own target and log folders).
+
+    The warehouse is given as dbt run by hand gets it, by TTHC_WAREHOUSE_DIR: profiles.yml
+    falls back to it when no var says otherwise. The build step passes `--vars` instead
+    (test_incremental.py runs dbt that way, with this variable pointing elsewhere).
+    """
     env = os.environ | {
         "TTHC_WAREHOUSE_DIR": str(warehouse),
         "DBT_LOG_PATH": str(warehouse / "dbt_logs"),

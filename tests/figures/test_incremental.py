@@ -10,6 +10,7 @@ session's build from empty of the same raw layer (`built`).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -26,6 +27,8 @@ FIRST_BUILD_THROUGH = "2024-04-29"
 NEW_MONTH_DAY = "2024-05-02"
 # the model that lists the changed dossiers of the last increment differs by design
 INCREMENT_ONLY = {"int_dossiers__changed"}
+# the increments must work from the vars alone: the environment points elsewhere
+NO_SETTINGS_ENV = {"TTHC_WAREHOUSE_DIR": "/nonexistent", "TTHC_DBT_CHANGED_DAYS_FILE": ""}
 
 
 def _settings(warehouse: Path) -> Settings:
@@ -37,10 +40,9 @@ def _settings(warehouse: Path) -> Settings:
 
 
 def _build(settings: Settings) -> tuple[dbt_increment.DbtIncrement, DbtRun]:
-    increment = dbt_increment.plan(settings)
-    run = run_dbt(
-        settings.warehouse_dir, "build", *increment.cli_args(), env=increment.dbt_env(settings)
-    )
+    """A `dbt build` as the build step runs it: prepared, given the settings as vars."""
+    increment = dbt_increment.prepare(settings)
+    run = run_dbt(settings.warehouse_dir, *increment.build_args(settings), env=NO_SETTINGS_ENV)
     assert run.returncode == 0, run.output[-4000:]
     dbt_increment.save(settings, increment)
     return increment, run
@@ -64,6 +66,27 @@ def incremental(tmp_path_factory) -> dict:
         shutil.move(held / name, days / name)
     plans.append(_build(settings)[0])
     return {"settings": settings, "plans": plans, "later": [Path(n).stem for n in later]}
+
+
+def test_the_build_arguments_pass_the_settings_as_constant_vars(tmp_path):
+    settings = _settings(tmp_path)
+    expected_vars = {
+        "warehouse_dir": str(tmp_path),
+        "duckdb_threads": 1,
+        "duckdb_memory_limit": "1GB",
+        "changed_days_file": str(tmp_path / "dbt_increment" / "changed_days.csv"),
+    }
+    full = dbt_increment.DbtIncrement(True, "no earlier build recorded")
+    nightly = dbt_increment.DbtIncrement(False, "nothing else changed", changed_days=["2024-05-02"])
+    assert full.build_args(settings)[:3] == ["build", "--full-refresh", "--vars"]
+    assert nightly.build_args(settings)[:2] == ["build", "--vars"]
+    # the same vars whatever the days: dbt keeps its partial parse from night to night
+    assert json.loads(full.build_args(settings)[-1]) == expected_vars
+    assert nightly.build_args(settings)[-1] == full.build_args(settings)[-1]
+    nightly.write_changed_days(settings)
+    assert settings.dbt_changed_days_file.read_text() == "day\n2024-05-02\n"
+    full.write_changed_days(settings)
+    assert settings.dbt_changed_days_file.read_text() == "day\n"
 
 
 def test_each_build_is_planned_as_an_increment_of_the_new_days(incremental):

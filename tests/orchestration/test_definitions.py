@@ -64,14 +64,21 @@ def test_door_checks_and_dbt_tests_are_asset_checks():
     assert any(c.startswith("marts/bieu_06:") for c in checks)
 
 
-def test_jobs_schedule_and_sensor():
-    for job in ("load_reference", "load_dossier_days", "load_portal_months",
-                "load_vneid_snapshots", "build_marts", "nightly_build"):  # fmt: skip
-        assert defs.resolve_job_def(job) is not None
+def test_the_schedule_and_the_sensor_start_asset_jobs():
+    """No job that runs other jobs: every job is an asset job, so a run shows in the UI the
+    assets it materialized and the checks it ran."""
+    jobs = {job.name for job in defs.resolve_all_job_defs() if job.name != "__ASSET_JOB"}
+    assert jobs == {"load_reference", "load_dossier_days", "load_portal_months",
+                    "load_vneid_snapshots", "build_marts"}  # fmt: skip
+    for name in jobs:
+        assert defs.resolve_job_def(name).asset_layer.executable_asset_keys, name
+    assert key("publish/publication") in defs.resolve_job_def("build_marts").asset_layer.executable_asset_keys
     schedule = defs.resolve_schedule_def("nightly_0200")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
-    assert defs.resolve_sensor_def("landing_sensor").job_name == "nightly_build"
+    assert schedule.job_name == "build_marts"
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    assert {target.job_name for target in sensor.targets} == jobs
 
 
 def test_freshness_is_a_warning_check_on_each_partitioned_raw_asset_judged_every_build():

@@ -11,7 +11,8 @@ from orchestration import cli
 
 @pytest.fixture
 def demo_run(tmp_path, monkeypatch):
-    """Runs `tthc demo` up to the build, and returns the TTHC_AS_OF the build would see."""
+    """Runs `tthc demo` up to the build, and returns the as-of date of the settings it hands
+    to the build (and checks that the demo wrote no TTHC_AS_OF into the environment)."""
     landing = tmp_path / "landing"
     (landing / "reference").mkdir(parents=True)  # an earlier demo's landing zone: no generate
     for name in ("2024-03-30", "2024-03-31", "not-a-day", "2024-13-45"):
@@ -20,21 +21,20 @@ def demo_run(tmp_path, monkeypatch):
     monkeypatch.setenv("TTHC_PII_KEY", "k" * 32)
     seen = {}
 
-    def fake_build(args):
-        seen["as_of"] = os.environ.get("TTHC_AS_OF")
+    def fake_build(args, settings):
+        seen["as_of"] = settings.as_of.isoformat() if settings.as_of else None
+        seen["environment"] = os.environ.get("TTHC_AS_OF")
         return 1
 
     monkeypatch.setattr(cli, "_build", fake_build)
 
     def run(as_of: str | None = None):
-        # setenv first, so that monkeypatch restores what _demo writes to os.environ even
-        # when the variable was unset (delenv of an unset variable records nothing: the
-        # demo's TTHC_AS_OF leaked into every later build of the worker)
-        monkeypatch.setenv("TTHC_AS_OF", as_of or "")
-        monkeypatch.setenv("TTHC_SETTLE_SECONDS", os.environ.get("TTHC_SETTLE_SECONDS", "60"))
-        if not as_of:
-            monkeypatch.delenv("TTHC_AS_OF")
+        if as_of:
+            monkeypatch.setenv("TTHC_AS_OF", as_of)
+        else:
+            monkeypatch.delenv("TTHC_AS_OF", raising=False)
         cli.main(["demo"])
+        assert seen["environment"] == as_of  # the settings carry it, not os.environ
         return seen["as_of"]
 
     return run

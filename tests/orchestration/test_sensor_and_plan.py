@@ -1,5 +1,6 @@
-"""The landing sensor (one run per tick with new or re-delivered files, none for files
-already loaded) and the catch-up plan (which partitions a build reloads)."""
+"""The landing sensor (the catch-up's run requests for new or re-delivered files, none for
+files already loaded, none while a run is pending) and the catch-up plan (which partitions
+a build reloads)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from orchestration.load_records import (
     save_partition_record,
     save_reference_records,
 )
+from orchestration.resources import WarehouseResource
 from orchestration.sensors import landing_sensor
 from orchestration.settings import load_settings
 
@@ -42,11 +44,26 @@ def zone(tmp_path, monkeypatch):
     return landing
 
 
-def tick(cursor=None):
-    with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(instance=instance, cursor=cursor)
-        result = landing_sensor(context)
-        return result, context.cursor
+def tick(cursor=None, instance=None):
+    resources = {"warehouse": WarehouseResource.from_settings(load_settings())}
+    if instance is not None:
+        with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+            return landing_sensor(context), context.cursor
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context,
+    ):
+        return landing_sensor(context), context.cursor
+
+
+def requested(result) -> list[tuple[str, str | None, str | None]]:
+    """(job, first partition, last partition) of each run the tick asked for, in order."""
+    assert isinstance(result, dg.SensorResult), result
+    return [
+        (r.job_name, r.tags.get("dagster/asset_partition_range_start"),
+         r.tags.get("dagster/asset_partition_range_end"))
+        for r in result.run_requests
+    ]  # fmt: skip
 
 
 def mark_loaded(landing, day, reasons=None, pii_key_id=None):
@@ -67,12 +84,40 @@ def mark_loaded(landing, day, reasons=None, pii_key_id=None):
     ))  # fmt: skip
 
 
-def test_one_run_for_new_files_then_none_for_the_same_files(zone):
+def test_new_files_request_the_asset_jobs_of_their_partitions_then_nothing(zone):
     first, cursor = tick()
-    assert isinstance(first, dg.RunRequest)
-    assert first.tags["tthc/changed_files"] == "3"
+    assert requested(first) == [
+        ("load_reference", None, None),
+        ("load_dossier_days", "2024-04-01", "2024-04-02"),
+        ("build_marts", None, None),
+    ]
+    assert all(r.tags["tthc/changed_files"] == "3" for r in first.run_requests)
+    assert len({r.tags["tthc/plan"] for r in first.run_requests}) == 1
+    assert len({r.run_key for r in first.run_requests}) == 3
+    # the new days are added as partitions in the same result, before the runs target them
+    [added] = first.dynamic_partitions_requests
+    assert (added.partitions_def_name, list(added.partition_keys)) == (
+        "dossier_days", ["2024-04-01", "2024-04-02"],
+    )  # fmt: skip
     second, _ = tick(cursor)
     assert isinstance(second, dg.SkipReason)
+
+
+def test_the_sensor_waits_while_a_run_of_the_warehouse_is_pending(zone):
+    """A queued load would otherwise be planned twice: the tick waits, its cursor unmoved,
+    and plans once the run has ended."""
+    from orchestration.definitions import defs
+
+    with dg.instance_for_test() as instance:
+        running = instance.create_run_for_job(
+            defs.resolve_job_def("build_marts"), status=dg.DagsterRunStatus.STARTED
+        )
+        result, cursor = tick(instance=instance)
+        assert isinstance(result, dg.SkipReason) and "queued or running" in str(result.skip_message)
+        assert cursor is None
+        instance.report_run_failed(running)
+        result, _ = tick(instance=instance)
+        assert [job for job, _, _ in requested(result)][-1] == "build_marts"
 
 
 def test_a_redelivered_file_requests_one_run(zone):
@@ -81,8 +126,8 @@ def test_a_redelivered_file_requests_one_run(zone):
         '{"MaHoSo": "corrected"}\n'
     )
     result, _ = tick(cursor)
-    assert isinstance(result, dg.RunRequest)
-    assert result.tags["tthc/changed_files"] == "1"
+    assert requested(result)[0][0] == "load_reference"  # the reference was never loaded here
+    assert result.run_requests[0].tags["tthc/changed_files"] == "1"
 
 
 def test_a_touched_but_unchanged_file_requests_nothing(zone):
@@ -179,7 +224,8 @@ def test_the_sensor_waits_for_files_to_settle(zone, monkeypatch):
     later = time.time_ns() + 61 * 1_000_000_000
     monkeypatch.setattr(ingest.landing.time, "time_ns", lambda: later)
     result, _ = tick(cursor)
-    assert isinstance(result, dg.RunRequest) and result.tags["tthc/changed_files"] == "3"
+    assert isinstance(result, dg.SensorResult)
+    assert result.run_requests[0].tags["tthc/changed_files"] == "3"
 
 
 def _accepted_record(day, rows_read, rows_quarantined, pii_key_id="k1"):

@@ -15,7 +15,21 @@ def test_engine_defaults_to_duckdb(monkeypatch):
     monkeypatch.delenv("TTHC_ENGINE", raising=False)
     settings = load_settings()
     assert settings.engine == "duckdb"
-    assert settings.dbt_env()["TTHC_ENGINE"] == "duckdb"
+    assert build_resources(settings)["dbt"].target == "duckdb"
+
+
+def test_dbt_gets_the_settings_as_vars(monkeypatch, tmp_path):
+    """The engine is the dbt resource's target; what else dbt reads of the settings is
+    passed as vars, never through the environment."""
+    monkeypatch.setenv("TTHC_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("TTHC_DUCKDB_THREADS", "3")
+    monkeypatch.setenv("TTHC_DUCKDB_MEMORY_LIMIT", "5GB")
+    assert load_settings().dbt_vars() == {
+        "warehouse_dir": str(tmp_path),
+        "duckdb_threads": 3,
+        "duckdb_memory_limit": "5GB",
+        "changed_days_file": str(tmp_path / "dbt_increment" / "changed_days.csv"),
+    }
 
 
 def test_spark_engine_selects_the_spark_target(monkeypatch, tmp_path):
@@ -23,7 +37,6 @@ def test_spark_engine_selects_the_spark_target(monkeypatch, tmp_path):
     monkeypatch.setenv("TTHC_WAREHOUSE_DIR", str(tmp_path))
     settings = load_settings()
     assert settings.engine == "spark"
-    assert settings.dbt_env()["TTHC_ENGINE"] == "spark"
     assert settings.spark_warehouse_dir == tmp_path / "spark-warehouse"
     resources = build_resources(settings)
     assert resources["dbt"].target == "spark"
