@@ -98,7 +98,7 @@ def write_bieu_06_workbooks(marts: Marts, reports: Path, cache_dir: Path | None 
             cached = Path(cache_dir) / f"{digest}.xlsx"
             used.add(cached.name)
         if cached is not None and cached.exists():
-            shutil.copyfile(cached, path)
+            link_or_copy(cached, path)
         else:
             to_write.append(((period, rows, fields, names, agency_districts, path), cached))
         written.append(path)
@@ -114,6 +114,19 @@ def write_bieu_06_workbooks(marts: Marts, reports: Path, cache_dir: Path | None 
             if stale.name not in used:
                 stale.unlink(missing_ok=True)
     return written
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to the unchanged workbook, or a copy where the file system has none.
+
+    Safe to share: neither the cache nor a publication ever writes a file in place (the
+    cache replaces its files by rename, publications are never changed once switched), and
+    pruning an old publication only removes one of the links.
+    """
+    try:
+        os.link(source, target)
+    except OSError:  # another file system (a cache on another disk), or no hard links
+        shutil.copyfile(source, target)
 
 
 def _write_workbooks(jobs: list[tuple]) -> None:

@@ -259,3 +259,17 @@ def test_dashboard_shows_names_as_text_never_links(hostile_page, artifacts):
     assert page.evaluate(HOSTILE_LINKS_JS) == 0
     page.mouse.move(0, 0)
     page.screenshot(path=str(artifacts / "dashboard_hostile_names.png"), full_page=True)
+
+
+def test_an_unchanged_workbook_is_a_hard_link_to_the_cached_one(tmp_path):
+    """A night that changes no figure of a period reuses its workbook: the same bytes, one
+    file on disk shared by the cache and the publications (no copy)."""
+    first, second = tmp_path / "v1" / "publication", tmp_path / "v2" / "publication"
+    cache = tmp_path / "cache"
+    for folder in (first, second):
+        make_publication(folder)
+        write_reports(folder, MANIFEST, cache_dir=cache)
+    old, new = (folder / "reports" / "bieu_06_2024.xlsx" for folder in (first, second))
+    assert new.read_bytes() == old.read_bytes()
+    assert new.stat().st_ino in {cached.stat().st_ino for cached in cache.glob("*.xlsx")}
+    assert new.stat().st_nlink >= 2
