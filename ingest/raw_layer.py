@@ -83,6 +83,10 @@ DOSSIER_VERSIONS = pl.Schema(
         "MaHoSo": pl.String,
         "MaTTHC": pl.String,
         "MaCoQuan": pl.String,
+        # optional (reorganisation.md): the desk that received the dossier, as delivered;
+        # null when absent or empty (= MaCoQuan, applied in staging). Older partitions lack
+        # the column: readers union by name, so it reads as null there.
+        "MaDonViTiepNhan": pl.String,
         "KenhThucHien": pl.Int8,
         "applicant_key": pl.String,
         "TaiKhoanDuocXacThucVoiVNeID": pl.Int8,
@@ -196,6 +200,9 @@ REFERENCE = {
             "ma_don_vi_cha": pl.String,
             "hieu_luc_tu": pl.Date,
             "hieu_luc_den": pl.Date,
+            # optional last column (reorganisation.md): the agency that took over the
+            # dossiers of a row whose validity ended; a file without it has no successors
+            "ma_don_vi_ke_thua": pl.String,
         }
         | _REF_LINEAGE
     ),
@@ -363,12 +370,14 @@ def write_text_atomically(text: str, path: Path) -> None:
 
 def ensure_schema_files(warehouse_dir: Path) -> None:
     """Give every raw table (and every reference table) a zero-row schema file, so that dbt
-    can build, with empty results, before a source has delivered anything."""
-    for table, schema in PARTITIONED_TABLES.items():
-        path = raw_dir(warehouse_dir, table) / SCHEMA_FILE
-        if not path.exists():
-            write_parquet_atomically(pl.DataFrame(schema=schema), path)
-    for name, schema in REFERENCE.items():
-        path = Path(warehouse_dir) / "raw" / "reference" / name / SCHEMA_FILE
-        if not path.exists():
+    can build, with empty results, before a source has delivered anything.
+
+    A schema file of an older contract is rewritten: dbt reads each table with
+    ``union_by_name``, so the schema file is what gives a column added to the contract
+    (``MaDonViTiepNhan``) to a warehouse whose partitions were all loaded before it."""
+    tables = [(raw_dir(warehouse_dir, t), s) for t, s in PARTITIONED_TABLES.items()]
+    tables += [(Path(warehouse_dir) / "raw" / "reference" / n, s) for n, s in REFERENCE.items()]
+    for folder, schema in tables:
+        path = folder / SCHEMA_FILE
+        if not path.exists() or pl.read_parquet_schema(path) != dict(schema):
             write_parquet_atomically(pl.DataFrame(schema=schema), path)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import duckdb
 import polars as pl
 
 if TYPE_CHECKING:  # annotations only: orchestration/ imports publish/, never the reverse
@@ -101,6 +102,40 @@ def load_rows(records: list[LoadRecord]) -> list[CheckRow]:
                 )
             )  # fmt: skip
     return rows
+
+
+# reorganisation.md: a receiving desk (MaDonViTiepNhan) unknown to don_vi.csv is a warning
+# with its count per file, never a quarantine. dbt computes it from the current reference at
+# every build (so a corrected don_vi.csv clears it without reloading an extract); the dbt
+# test of the same name shows the total in the UI and in the check rows above.
+UNKNOWN_RECEIVING_AGENCY = "unknown_receiving_agency"
+UNKNOWN_RECEIVING_AGENCIES_TABLE = "intermediate.int_dossiers__unknown_receiving_agencies"
+
+
+def unknown_receiving_agency_rows(files: Iterable[tuple[str, int, str | None]]) -> list[CheckRow]:
+    """One warning row per dossier extract: (file, dossier versions, unknown codes) as
+    ``read_unknown_receiving_agencies`` returns them."""
+    return [
+        CheckRow(
+            "dossier_system", file, UNKNOWN_RECEIVING_AGENCY, "warn", False, int(count),
+            f"{count} dossier version(s) of the file name a receiving desk (MaDonViTiepNhan) "
+            f"unknown to don_vi.csv: {codes}; loaded and counted under their handling agency "
+            "(MaCoQuan)",
+        )
+        for file, count, codes in sorted(files)
+    ]  # fmt: skip
+
+
+def read_unknown_receiving_agencies(con) -> list[tuple[str, int, str | None]]:
+    """The per-file counts dbt built (int_dossiers__unknown_receiving_agencies), read on an
+    open DuckDB connection to the working warehouse; none when the model was never built
+    (no dbt build yet, or the Spark engine, whose intermediate tables stay in Spark)."""
+    try:
+        return con.execute(
+            f"select source_file, dossier_versions, unknown_codes from {UNKNOWN_RECEIVING_AGENCIES_TABLE}"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
 
 
 def _short(details) -> str:

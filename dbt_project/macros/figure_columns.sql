@@ -12,7 +12,7 @@
         'online_counted', 'received_with_fee', 'paid_online', 'digitized', 'reused',
         'supplemented', 'appointment_inflated', 'online_vneid_authenticated',
         'resolved_paper_result', 'resolved_electronic_result', 'resolved_satisfied',
-        'resolved_processed', 'processing_working_days'
+        'resolved_processed', 'processing_working_days', 'received_elsewhere'
     ]) }}
 {%- endmacro %}
 

@@ -44,15 +44,26 @@ class ReferenceRules:
     patterns: dict[str, str] = field(default_factory=dict)
     enums: dict[str, list[str]] = field(default_factory=dict)
     validity: tuple[str, str] | None = None  # (from, to) both inclusive, to may be empty
+    # columns a file may leave out (added to the contract later): read as empty when absent,
+    # so a file delivered before keeps loading
+    optional: tuple[str, ...] = ()
 
 
 REFERENCE_RULES: dict[str, ReferenceRules] = {
     "don_vi": ReferenceRules(
         key=("ma_don_vi", "hieu_luc_tu"),
         required=("ten_don_vi", "cap"),
-        patterns={"ma_don_vi": AGENCY_CODE, "ma_don_vi_cha": AGENCY_CODE, "ma_dvhc": UNIT_CODE},
+        patterns={
+            "ma_don_vi": AGENCY_CODE,
+            "ma_don_vi_cha": AGENCY_CODE,
+            "ma_dvhc": UNIT_CODE,
+            "ma_don_vi_ke_thua": AGENCY_CODE,
+        },
         enums={"cap": CAP},
         validity=("hieu_luc_tu", "hieu_luc_den"),
+        # reorganisation.md: the successor agency; a file without it means no successors
+        # (a chain that comes back on itself is the dbt test successor_cycle)
+        optional=("ma_don_vi_ke_thua",),
     ),
     "dvhc": ReferenceRules(
         key=("ma_dvhc", "hieu_luc_tu"),
@@ -150,6 +161,12 @@ def validate_reference(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def with_optional_columns(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The file's columns, plus its optional columns it leaves out, empty (null)."""
+    missing = [c for c in REFERENCE_RULES[name].optional if c not in frame.columns]
+    return frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
+
+
 def load_reference_file(
     landing_dir: Path,
     warehouse_dir: Path,
@@ -173,7 +190,7 @@ def load_reference_file(
     schema = REFERENCE[name]
     columns = [c for c in schema if not c.startswith("_")]
     try:
-        frame = read_csv_text(read_text(path, max_unpacked_bytes), ",")
+        frame = with_optional_columns(read_csv_text(read_text(path, max_unpacked_bytes), ","), name)
         extra = check_columns(frame, columns)
     except FileRejected as exc:
         result.rejected = rejected_message(rel, str(exc), raw_path)

@@ -22,11 +22,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest.common.processes import spawn_pool
-from publish.reports.labels import ROMAN, fmt_date, period_label
-from publish.reports.marts import AGENCY_NAMES, BIEU_06_COUNTS, Marts, Period
+from publish.reports.labels import ROMAN, fmt_date, period_label, province_place
+from publish.reports.marts import AGENCY_NAMES, BIEU_06_COUNTS, Marts, Period, pick_province
 from publish.reports.safe_text import neutralise_cell
 
-REPORTING_UNIT = "UBND tỉnh Bắc Giang"
 RECEIVING_UNIT = "Văn phòng Chính phủ"
 FORM_CODE = "Biểu số 06/VPCP/KSTT"
 FORM_BASIS = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020"
@@ -186,7 +185,12 @@ def build_workbook(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SUMMARY_SHEET
-    write_form_top(sheet, period, "Toàn tỉnh Bắc Giang")
+    # The province by its name valid at the end of the period (its bieu_06 row); without a
+    # province row (no data), "tỉnh" alone: never a name the data do not give.
+    province = pick_province(rows)
+    place = province_place(province.name if province else None) or "tỉnh"
+    reporting_unit = f"UBND {place}"
+    write_form_top(sheet, period, f"Toàn {place}", reporting_unit)
     write_lines(sheet, summary_lines(rows, agency_districts))
 
     by_unit: dict[tuple, list[dict]] = {}
@@ -199,7 +203,7 @@ def build_workbook(
         title = PROVINCE_FIELDS_SHEET if level == "province" else unit_code
         unit_name = unit_fields[0]["unit_name"] if level == "province" else names.get(unit_code, unit_fields[0]["unit_name"])
         field_sheet = workbook.create_sheet(title=title[:31])
-        write_form_top(field_sheet, period, f"{unit_name} ({unit_code})")
+        write_form_top(field_sheet, period, f"{unit_name} ({unit_code})", reporting_unit)
         lines = [
             (str(number), row["field_name"] or row["field_code"] or "(không rõ lĩnh vực)", row, False, 0)
             for number, row in enumerate(unit_fields, start=1)
@@ -241,12 +245,12 @@ def summary_lines(rows: list[dict], agency_districts: dict) -> list[tuple]:
     return lines
 
 
-def write_form_top(sheet: Worksheet, period: Period, unit_line: str) -> None:
+def write_form_top(sheet: Worksheet, period: Period, unit_line: str, reporting_unit: str) -> None:
     sheet["A1"] = FORM_CODE
     sheet["A1"].font = BOLD
     sheet["A2"] = FORM_BASIS
     sheet["A2"].font = Font(italic=True, size=9)
-    sheet["J1"] = f"Đơn vị báo cáo: {REPORTING_UNIT}"
+    sheet["J1"] = neutralise_cell(f"Đơn vị báo cáo: {reporting_unit}")
     sheet["J2"] = f"Đơn vị nhận báo cáo: {RECEIVING_UNIT}"
     for cell in ("J1", "J2"):
         sheet[cell].font = Font(bold=True, size=10)

@@ -23,7 +23,7 @@ from publish.reports.labels import (
     HEADLINE_KPIS,
     KPI_LABELS,
     LOWER_IS_BETTER,
-    NOTICE_H1_2024,
+    NOTICE_CARD_LABEL,
     NOTICE_NAME,
     RANKED_KPIS,
     VNEID_KPI,
@@ -31,7 +31,9 @@ from publish.reports.labels import (
     fmt_int,
     fmt_kpi,
     fmt_pct,
+    notice_figures,
     period_label,
+    province_place,
 )
 from publish.reports.marts import Marts, Period
 from publish.reports.safe_text import plot_texts
@@ -72,8 +74,12 @@ def render_dashboard(
     inflated: pl.DataFrame,
     by_agency: pl.DataFrame,
 ) -> str:
+    province = marts.province(period)
+    # the notice sits beside its own half-year of its own province only
+    notice = notice_figures(period, province.code if province else None)
+    place = province_place(province.name if province else None) or "toàn tỉnh"
     sections = [
-        headline_section(marts, period),
+        headline_section(marts, period, notice),
         trends_section(marts),
         rankings_section(marts, period),
         reconciliation_section(marts),
@@ -91,6 +97,7 @@ def render_dashboard(
     return PAGE.format(
         plotly_js=plotly.offline.get_plotlyjs(),
         style=STYLE,
+        place=e(place),
         period=e(period_text),
         period_code=e(period.period if period else ""),
         data_through=e(fmt_date(data_through)),
@@ -103,7 +110,7 @@ def render_dashboard(
 
 # --- sections -------------------------------------------------------------------------------
 
-def headline_section(marts: Marts, period: Period | None) -> str:
+def headline_section(marts: Marts, period: Period | None, notice: dict | None) -> str:
     kpis = marts.province_kpis(period) if period else {}
     cards = []
     for code in HEADLINE_KPIS:
@@ -113,7 +120,7 @@ def headline_section(marts: Marts, period: Period | None) -> str:
             if row
             else "không có hồ sơ trong kỳ"
         )
-        cards.append(card(code, row.get("value"), row.get("target"), row.get("meets_target"), detail))
+        cards.append(card(code, row.get("value"), row.get("target"), row.get("meets_target"), detail, notice))
     vneid = marts.vneid_province()
     cards.append(
         card(
@@ -124,18 +131,21 @@ def headline_section(marts: Marts, period: Period | None) -> str:
             f"ảnh chụp ngày {fmt_date(vneid['snapshot_date'])}; độ bao phủ {fmt_pct(vneid['coverage_rate'])}"
             if vneid
             else "chưa có ảnh chụp VNeID",
+            notice,
         )
     )
+    compared = f"So sánh với {e(NOTICE_NAME)}. " if notice is not None else ""
     return section(
         "headline",
         "Chỉ tiêu chính toàn tỉnh",
         f'<div class="cards">{"".join(cards)}</div>'
-        f'<p class="note">So sánh với {e(NOTICE_NAME)}. Mục tiêu: chi_tieu.csv theo năm (kpi_values.target).</p>',
+        f'<p class="note">{compared}Mục tiêu: chi_tieu.csv theo năm (kpi_values.target).</p>',
     )
 
 
-def card(code: str, value, target, meets, detail: str) -> str:
-    notice = NOTICE_H1_2024.get(code)
+def card(code: str, value, target, meets, detail: str, notice: dict | None = None) -> str:
+    """A headline figure with its target and, when the notice applies (labels.notice_figures),
+    the notice's figure; without it, no notice line at all."""
     data_value = "" if value is None else json.dumps(value)
     verdict = ""
     if meets is not None:
@@ -149,9 +159,15 @@ def card(code: str, value, target, meets, detail: str) -> str:
         f'<div class="detail">{e(detail)}</div>'
         f'<div class="compare">Mục tiêu: <span data-target="{e(code)}" '
         f'data-value="{e("" if target is None else json.dumps(target))}">{e(fmt_kpi(code, target))}</span> {verdict}</div>'
-        f'<div class="compare">Thông báo 294 (6T/2024): <span data-notice="{e(code)}" '
-        f'data-value="{e("" if notice is None else json.dumps(notice))}">{e(fmt_kpi(code, notice))}</span></div>'
-        "</div>"
+        + (notice_line(code, notice.get(code)) if notice is not None else "")
+        + "</div>"
+    )
+
+
+def notice_line(code: str, value) -> str:
+    return (
+        f'<div class="compare">{e(NOTICE_CARD_LABEL)}: <span data-notice="{e(code)}" '
+        f'data-value="{e("" if value is None else json.dumps(value))}">{e(fmt_kpi(code, value))}</span></div>'
     )
 
 
@@ -550,14 +566,14 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kiểm soát TTHC tỉnh Bắc Giang — {period}</title>
+<title>Kiểm soát TTHC {place} — {period}</title>
 <style>{style}</style>
 <script type="text/javascript">window.PlotlyConfig = {{MathJaxConfig: 'local'}};</script>
 <script type="text/javascript">{plotly_js}</script>
 </head>
 <body>
 <header>
-<h1>Tình hình giải quyết thủ tục hành chính — tỉnh Bắc Giang</h1>
+<h1>Tình hình giải quyết thủ tục hành chính — {place}</h1>
 <p>Kỳ báo cáo: <span id="period" data-period="{period_code}">{period}</span></p>
 <p>Dữ liệu đến hết ngày: <span id="data-through" data-value="{data_through_iso}">{data_through}</span>
  · Công bố lúc {published_at} · Phiên bản {version}</p>

@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration.settings import DBT_PROJECT_DIR
+
+if TYPE_CHECKING:
+    from publish.reports.marts import Period
 
 # Each KPI's label, unit and direction: the dbt seed that kpi_values reads for meets_target,
 # so that the reports and the marts never disagree on them.
 KPI_DEFINITIONS_CSV = DBT_PROJECT_DIR / "seeds" / "kpi_definitions.csv"
 
-# Thông báo 294/TB-UBND Bắc Giang (19/7/2024): the first-half 2024 figures the dashboard and the
-# scorecard put beside the computed ones.
+# Thông báo 294/TB-UBND Bắc Giang (19/7/2024): the first-half 2024 figures of province 24 that
+# the dashboard and the scorecard put beside the computed ones, for that half-year of that
+# province only (reorganisation.md "Names come from the data"): beside another period or
+# province they would compare different things.
 NOTICE_NAME = "Thông báo 294/TB-UBND (6 tháng đầu năm 2024)"
+NOTICE_SHORT_NAME = "TB 294 (6T/2024)"  # the scorecard's column
+NOTICE_CARD_LABEL = "Thông báo 294 (6T/2024)"  # the dashboard's line under each figure
+NOTICE_PROVINCE_CODE = "24"
+NOTICE_PERIOD = ("half", "2024-H1")
 NOTICE_H1_2024 = {
     "on_time_rate": 0.98,
     "online_rate": 0.786,
@@ -24,6 +36,31 @@ NOTICE_H1_2024 = {
     "satisfaction_766": 0.9792,
     "vneid_without_account": 216_219,
 }
+
+
+def notice_figures(period: Period | None, province_code: str | None) -> dict | None:
+    """The notice's figures when the period shown is its half-year (2024-H1, also while the data
+    end within it) of its province (code 24), else None: no comparison is shown."""
+    if period is None or (period.period_type, period.period) != NOTICE_PERIOD:
+        return None
+    return NOTICE_H1_2024 if province_code == NOTICE_PROVINCE_CODE else None
+
+
+# dvhc.csv names a province with its kind ("Tỉnh Bắc Giang", "Thành phố Hà Nội"); a sentence
+# writes the kind in lower case ("UBND tỉnh Bắc Giang", "Toàn tỉnh Bắc Giang") and never twice.
+PROVINCE_KIND = re.compile(r"^(?:(?P<tinh>tỉnh)|(?P<city>thành phố|tp\.|tp))(?:\s+|$|(?<=\.))", re.IGNORECASE)
+
+
+def province_place(name: str | None) -> str | None:
+    """How a sentence names the province: 'Tỉnh Bắc Giang' or a bare 'Bắc Giang' → 'tỉnh Bắc
+    Giang', 'Thành phố Hà Nội' or 'TP. Hà Nội' → 'thành phố Hà Nội'; None without a name."""
+    name = unicodedata.normalize("NFC", " ".join((name or "").split()))
+    kind = PROVINCE_KIND.match(name)
+    rest = name[kind.end():] if kind else name
+    if not rest:
+        return None
+    return f"{'thành phố' if kind and kind['city'] else 'tỉnh'} {rest}"
+
 
 HEADLINE_KPIS = ["on_time_rate", "online_rate", "online_payment_rate", "satisfaction_766"]
 RANKED_KPIS = ["on_time_rate", "online_rate", "online_payment_rate"]
@@ -40,7 +77,8 @@ KPI_DEFINITIONS = read_kpi_definitions()
 KPI_LABELS = {code: row["label_vi"] for code, row in KPI_DEFINITIONS.items()}
 # kpis.md: these are averages in working days, not rates.
 AVERAGE_KPIS = {code for code, row in KPI_DEFINITIONS.items() if row["unit"] == "working_days"}
-# kpis.md, meets_target: lower is better for these.
+# kpis.md, meets_target: lower is better for these. An empty lower_is_better in the seed means
+# no direction (received_elsewhere_rate): neither better nor worse, meets_target stays null.
 LOWER_IS_BETTER = {
     code for code, row in KPI_DEFINITIONS.items() if row["lower_is_better"].strip().lower() == "true"
 }

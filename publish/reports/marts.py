@@ -45,6 +45,26 @@ class Period:
     end: date
 
 
+@dataclass(frozen=True)
+class Province:
+    """The province a report is about: its code and its name in the period shown."""
+
+    code: str | None
+    name: str | None
+
+
+def pick_province(rows: list[dict]) -> Province | None:
+    """The province of one period's bieu_06 rows (level, unit_code, unit_name, total): its
+    province row, whose unit_name is the dvhc.csv name valid at the period's end
+    (int_units__period_names); with several province rows, the one with the most dossiers.
+    None without a province row (no data): a report then names no province."""
+    provinces = [row for row in rows if row["level"] == "province"]
+    if not provinces:
+        return None
+    row = min(provinces, key=lambda row: (-(row["total"] or 0), row["unit_code"] or ""))
+    return Province(row["unit_code"], row["unit_name"])
+
+
 class Marts:
     """A read-only connection to ``<folder>/tthc_marts.duckdb``; use as a context manager."""
 
@@ -87,7 +107,8 @@ class Marts:
         """The latest year to date; shown as its first half when the data end within H1.
 
         Both give the same numbers then, and 'H1' is what the notice (Thông báo 294) reports,
-        so the figures sit beside the notice's under the same name.
+        so the figures of 2024-H1 sit beside the notice's under the same name
+        (labels.notice_figures).
         """
         periods = self.periods()
         years = [p for p in periods if p.period_type == "year"]
@@ -98,6 +119,18 @@ class Marts:
         if halves and halves[-1].period.endswith("H1"):
             return halves[-1]
         return year
+
+    def province(self, period: Period | None) -> Province | None:
+        """The province of ``period``: the code and the name (dvhc.csv, valid at the period's
+        end) of its bieu_06 province row (pick_province); every report's title names it."""
+        if period is None:
+            return None
+        rows = self.df(
+            "select level, unit_code, unit_name, total from marts.bieu_06 "
+            "where level = 'province' and period_type = ? and period = ?",
+            [period.period_type, period.period],
+        ).to_dicts()
+        return pick_province(rows)
 
     def province_kpis(self, period: Period) -> dict[str, dict]:
         frame = self.df(

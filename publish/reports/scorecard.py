@@ -1,6 +1,7 @@
 """The KPI scorecard that `tthc build` / `tthc demo` print: the province's figures for the latest
 year to date (shown as H1 while the data end in the first half), their targets, the notice's
-first-half 2024 figures, and the checks' verdict."""
+figures when the period is its half-year of its province (2024-H1 of province 24), and the
+checks' verdict."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from publish.publication import MARTS_DB
 from publish.reports.labels import (
     HEADLINE_KPIS,
     KPI_LABELS,
-    NOTICE_H1_2024,
     NOTICE_NAME,
+    NOTICE_SHORT_NAME,
     VNEID_KPI,
     fmt_date,
     fmt_int,
     fmt_kpi,
+    notice_figures,
     period_label,
+    province_place,
 )
 from publish.reports.marts import Marts, read_manifest
 
@@ -28,6 +32,7 @@ from publish.reports.marts import Marts, read_manifest
 def scorecard_table(marts_db: Path, manifest: dict) -> Table:
     with Marts(Path(marts_db)) as marts:
         period = marts.headline_period()
+        province = marts.province(period)
         kpis = marts.province_kpis(period) if period else {}
         vneid = marts.vneid_province()
         data_through = marts.data_through(manifest)
@@ -35,7 +40,10 @@ def scorecard_table(marts_db: Path, manifest: dict) -> Table:
     quarantined = sum((manifest.get("quarantined_rows") or {}).values())
     rejected = len(manifest.get("rejected_files") or [])
     verdict = "[green]đạt[/green]" if checks.get("errors", 0) == 0 else "[red]KHÔNG ĐẠT[/red]"
-    title = "Chỉ tiêu toàn tỉnh Bắc Giang — " + (
+    notice = notice_figures(period, province.code if province else None)
+    # the name comes from the data: text, not rich markup
+    place = escape(province_place(province.name if province else None) or "tỉnh")
+    title = f"Chỉ tiêu toàn {place} — " + (
         f"{period_label(period.period_type, period.period)} (đến {fmt_date(data_through)})" if period else "chưa có dữ liệu"
     )
     table = Table(
@@ -50,7 +58,8 @@ def scorecard_table(marts_db: Path, manifest: dict) -> Table:
     table.add_column("Tử số / mẫu số", justify="right")
     table.add_column("Mục tiêu", justify="right")
     table.add_column("Đạt", justify="center")
-    table.add_column("TB 294 (6T/2024)", justify="right")
+    if notice is not None:
+        table.add_column(NOTICE_SHORT_NAME, justify="right")
 
     ordered = HEADLINE_KPIS + sorted(code for code in kpis if code not in HEADLINE_KPIS)
     for code in ordered:
@@ -58,26 +67,29 @@ def scorecard_table(marts_db: Path, manifest: dict) -> Table:
         if row is None:
             continue
         meets = row["meets_target"]
-        table.add_row(
+        cells = [
             KPI_LABELS.get(code, code),
             fmt_kpi(code, row["value"]),
             f"{fmt_int(row['numerator'])} / {fmt_int(row['denominator'])}",
             fmt_kpi(code, row["target"]) if row["target"] is not None else "–",
             "–" if meets is None else ("[green]✓[/green]" if meets else "[red]✗[/red]"),
-            fmt_kpi(code, NOTICE_H1_2024[code]) if code in NOTICE_H1_2024 else "",
-            style="bold" if code in HEADLINE_KPIS else None,
-        )
+        ]
+        if notice is not None:
+            cells.append(fmt_kpi(code, notice[code]) if code in notice else "")
+        table.add_row(*cells, style="bold" if code in HEADLINE_KPIS else None)
     if vneid is not None:
-        table.add_row(
+        cells = [
             f"{KPI_LABELS[VNEID_KPI]} ({fmt_date(vneid['snapshot_date'])})",
             fmt_int(vneid["without_account"]),
             f"/ {fmt_int(vneid['eligible'])} đủ điều kiện",
             "–",
             "–",
-            fmt_int(NOTICE_H1_2024[VNEID_KPI]),
-            style="bold",
-        )
-    table.caption += f"\nSo sánh: {NOTICE_NAME}."
+        ]
+        if notice is not None:
+            cells.append(fmt_int(notice[VNEID_KPI]))
+        table.add_row(*cells, style="bold")
+    if notice is not None:
+        table.caption += f"\nSo sánh: {NOTICE_NAME}."
     return table
 
 

@@ -11,7 +11,11 @@ from pathlib import Path
 
 from publish.reports.bieu_06_xlsx import write_bieu_06_workbooks
 from publish.reports.dashboard import render_dashboard
-from publish.reports.dossier_lists import summarise_by_agency, write_dossier_lists
+from publish.reports.dossier_lists import (
+    summarise_by_agency,
+    with_receiving_desks,
+    write_dossier_lists,
+)
 from publish.reports.marts import Marts, marts_db, read_manifest
 
 REPORTS_DIR = "reports"
@@ -35,8 +39,8 @@ def write_reports(
         period = marts.headline_period()
         data_through = marts.data_through(manifest)
         # No data_through means no dossier data at all: no day can have passed a due date.
-        overdue = marts.overdue_dossiers(data_through or date.min)
-        inflated = marts.inflated_appointments()
+        overdue = with_receiving_desks(marts, marts.overdue_dossiers(data_through or date.min))
+        inflated = with_receiving_desks(marts, marts.inflated_appointments())
         written = write_dossier_lists(overdue, inflated, reports)
         by_agency = summarise_by_agency(overdue, inflated)
         page = render_dashboard(marts, manifest, period, data_through, overdue, inflated, by_agency)

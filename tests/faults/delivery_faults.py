@@ -4,7 +4,9 @@ figures or stopped every nightly build, planted into the fault build's landing z
 Each entry of the returned dict says what the build must do with one planted file:
 ``loaded`` (its partition loads, whatever lies beside it), ``rejected:<text>`` (a
 ``rejected_file`` row of data_quality whose details contain the text), ``ignored`` (neither
-loaded nor reported: an upload in progress), or ``quarantine:<reason>``.
+loaded nor reported: an upload in progress), ``quarantine:<reason>``, or
+``unknown_receiving_desk:<dossier code>`` (keyed ``<file>#<dossier code>``: the dossier of that
+file whose receiving desk don_vi.csv does not know).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ MAX_UNPACKED = 32 * 1024 * 1024
 LONG_LINE_BYTES = 17 * 1024 * 1024
 FORMULA_NAME = '=HYPERLINK("http://evil.example/x","Sở Bấm Vào")'
 MARKUP_NAME = '<a href="http://evil.example/y">Lĩnh vực bấm vào</a>'
+UNKNOWN_DESK = "999.99.99.H99"  # a receiving desk code absent from don_vi.csv
 MARKUP_AGENCY = '<a href="http://evil.example/z">Sở Bấm Vào</a> & <b>đậm</b>'
 
 
@@ -37,6 +40,35 @@ def untouched_days(landing: Path, manifest: dict, expected: dict, count: int) ->
     )  # fmt: skip
     assert len(days) >= count, days
     return days[:count]
+
+
+def plant_receiving_desk(landing: Path, extract: Path, desk: str) -> str:
+    """Give every version of one dossier of ``extract`` the receiving desk ``desk`` (a desk
+    receives a dossier once: all its versions name it), in every extract holding one. The
+    dossier is one whose extracts are all clean UTF-8 JSON lines, so that no planted fault of
+    the generator is rewritten. Returns its MaHoSo."""
+    extracts: dict[Path, list[dict] | None] = {}
+    for path in sorted((landing / "dossier_system").glob("*/*.jsonl")):
+        try:
+            extracts[path] = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        except (ValueError, UnicodeDecodeError):
+            extracts[path] = None  # a file with a planted fault: left as it is
+    holders: dict[str, set[Path]] = {}
+    for path, versions in extracts.items():
+        for version in versions or []:
+            holders.setdefault(version.get("MaHoSo"), set()).add(path)
+    faulty = {p for p, versions in extracts.items() if versions is None}
+    code = next(
+        v["MaHoSo"] for v in extracts[extract] or []
+        if not holders[v["MaHoSo"]] & faulty and all(isinstance(x, dict) for x in extracts[extract])
+    )  # fmt: skip
+    for path in sorted(holders[code]):
+        versions = extracts[path]
+        for version in versions:
+            if version.get("MaHoSo") == code:
+                version["MaDonViTiepNhan"] = desk
+        path.write_text("".join(json.dumps(v, ensure_ascii=False) + "\n" for v in versions), encoding="utf-8")
+    return code
 
 
 def _declare_whole_sheet(xlsx: Path) -> None:
@@ -61,7 +93,12 @@ def plant_delivery_faults(root: Path, manifest: dict, expected: dict) -> dict[st
     stray = f"dossier_system/{stray_day}/hoso_２０２４{stray_day[5:7]}{stray_day[8:]}.jsonl"
     (landing / stray).write_bytes(b'{"MaHoSo": "stray"}\n')
     planted[stray] = "rejected:unexpected file name"
-    planted[f"dossier_system/{stray_day}/hoso_{stray_day.replace('-', '')}.jsonl"] = "loaded"
+    own = f"dossier_system/{stray_day}/hoso_{stray_day.replace('-', '')}.jsonl"
+    planted[own] = "loaded"
+    # the same extract names a receiving desk that don_vi.csv does not know: the row loads,
+    # data_quality warns for the file (and for the other files holding versions of the dossier)
+    code = plant_receiving_desk(landing, landing / own, UNKNOWN_DESK)
+    planted[f"{own}#{code}"] = f"unknown_receiving_desk:{code}"
 
     # a line longer than 16 MiB in a good extract: one quarantined row, the rest loads
     rel = f"dossier_system/{long_day}/hoso_{long_day.replace('-', '')}.jsonl"

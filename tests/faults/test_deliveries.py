@@ -17,7 +17,7 @@ import duckdb
 import openpyxl
 import polars as pl
 
-from tests.faults.delivery_faults import FORMULA_NAME, MARKUP_AGENCY, MARKUP_NAME
+from tests.faults.delivery_faults import FORMULA_NAME, MARKUP_AGENCY, MARKUP_NAME, UNKNOWN_DESK
 from tests.faults.test_bad_input import count_lines, data_quality
 
 
@@ -155,3 +155,27 @@ def test_names_from_the_data_stay_text_in_every_report(fault_build):
     finally:
         con.close()
     assert MARKUP_NAME in fields
+
+
+def test_an_unknown_receiving_desk_loads_its_dossier_and_warns_for_its_file(fault_build):
+    """reorganisation.md: a MaDonViTiepNhan that don_vi.csv does not know never quarantines
+    the row; the dossier is published with the desk as delivered, and data_quality warns
+    once for the file, with the count, without holding the publication back."""
+    root = fault_build["root"]
+    key, what = next(
+        (key, what) for key, what in fault_build["planted"].items() if what.startswith("unknown_receiving_desk:")
+    )
+    own, dossier = key.split("#")[0], what.removeprefix("unknown_receiving_desk:")
+    con = duckdb.connect(str(root / "published" / "tthc_marts.duckdb"), read_only=True)
+    try:
+        desk, agency = con.execute(
+            "select receiving_agency_code, agency_code from marts.dossiers where dossier_code = ?",
+            [dossier],
+        ).fetchone()
+    finally:
+        con.close()
+    assert desk == UNKNOWN_DESK and agency != UNKNOWN_DESK
+    hits = [r for r in data_quality(root) if r["check_name"] == "unknown_receiving_agency" and r["object"] == own]
+    assert len(hits) == 1, hits
+    assert hits[0]["severity"] == "warn" and hits[0]["failing_rows"] >= 1
+    assert UNKNOWN_DESK in hits[0]["details"]

@@ -8,6 +8,9 @@ test modules). Agencies:
     HUYEN_B 000.00.29.H04  district people's committee of 222
     XA      201.21.21.H04  commune agency; parent HUYEN_A until 2024-05-14, HUYEN_B from 2024-05-15
     CEASED  210.21.21.H04  commune agency under HUYEN_A, valid until 2024-03-31 only
+
+Receiving desks (MaDonViTiepNhan, reorganisation.md): A01 names PROV itself, A02 XA, A03 a
+code don_vi does not know (UNKNOWN_DESK), B01 (XA) HUYEN_A; every other dossier leaves it out.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ HUYEN_A = "000.00.21.H04"
 HUYEN_B = "000.00.29.H04"
 XA = "201.21.21.H04"
 CEASED = "210.21.21.H04"
+UNKNOWN_DESK = "999.99.99.H99"  # well-formed, in no don_vi row
 P_WD = "1.000001"  # 3 working days, field F1, paper result required
 P_CD = "1.000002"  # 5 calendar days, field F2
 P_PUB = "1.000003"
@@ -75,11 +79,13 @@ def version(
     rating=None,
     vneid=0,
     updated=None,
+    receiving=None,
 ) -> dict:
     return {
         "MaHoSo": code,
         "MaTTHC": procedure,
         "MaCoQuan": agency,
+        "MaDonViTiepNhan": receiving,
         "KenhThucHien": channel,
         "applicant_key": f"key-{code}",
         "TaiKhoanDuocXacThucVoiVNeID": vneid,
@@ -151,6 +157,7 @@ DOSSIER_VERSIONS = [
         documents=[(1, 1)],
         rating=1,
         vneid=1,
+        receiving=PROV,  # the handling agency itself: not elsewhere
     ),
     version(
         "A02",
@@ -166,6 +173,7 @@ DOSSIER_VERSIONS = [
         fees=[30000],
         result_links=[""],
         rating=-1,
+        receiving=XA,  # received at another desk
     ),
     version(
         "A10",
@@ -190,6 +198,7 @@ DOSSIER_VERSIONS = [
         returned="2024-04-09 10:00",
         fees=[0],
         documents=[(0, 0)],
+        receiving=UNKNOWN_DESK,  # loads; warned per file, counts as elsewhere
     ),
     version(
         "A04",
@@ -211,6 +220,7 @@ DOSSIER_VERSIONS = [
         file_date="2024-04-10",
         received="2024-04-10 08:00",
         appointment="2024-06-28 17:00",
+        receiving=HUYEN_A,
     ),
     version(
         "C01",
@@ -447,7 +457,12 @@ NGAY_NGHI = [
     ("2024-09-03", "nghi"),
 ]
 
-CHI_TIEU = [("on_time_rate", 2024, 0.98, "test"), ("supplement_rate", 2024, 0.4, "test")]
+CHI_TIEU = [
+    ("on_time_rate", 2024, 0.98, "test"),
+    ("supplement_rate", 2024, 0.4, "test"),
+    # a target for a KPI without a direction: its meets_target stays null
+    ("received_elsewhere_rate", 2024, 0.1, "test"),
+]
 
 # The synced list of April (May has none). Only the codes count for sync_rate_766 (PROV: A01–A03
 # received in April, 5 list rows ≤ 8 received; XA: B01); the fields plant one disagreement of
@@ -492,6 +507,8 @@ def _reference_frame(name: str, rows: list[tuple]) -> pl.DataFrame:
     columns = [c for c in schema.names() if not c.startswith("_")]
     records = []
     for line, row in enumerate(rows, start=2):
+        # a row without the trailing optional columns (don_vi's ma_don_vi_ke_thua): empty
+        row = (*row, *[None] * (len(columns) - len(row)))
         record = dict(zip(columns, row, strict=True))
         for column, dtype in schema.items():
             if dtype == pl.Date and isinstance(record.get(column), str):
@@ -499,6 +516,13 @@ def _reference_frame(name: str, rows: list[tuple]) -> pl.DataFrame:
         record |= {"_source_file": f"reference/{name}.csv", "_line_number": line}
         records.append(record)
     return pl.DataFrame(records, schema=schema)
+
+
+def write_reference(warehouse: Path, name: str, rows: list[tuple]) -> None:
+    """Replace one reference file of the raw layer by ``rows`` (the file's columns in order)."""
+    raw_layer.write_parquet_atomically(
+        _reference_frame(name, rows), raw_layer.reference_path(warehouse, name)
+    )
 
 
 def write_raw_layer(warehouse: Path) -> None:

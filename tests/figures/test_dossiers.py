@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.figures.raw_fixture import HUYEN_B, PROV, XA
+from tests.figures.raw_fixture import HUYEN_A, HUYEN_B, PROV, UNKNOWN_DESK, XA
 
 
 def dossier(built, code: str) -> dict:
@@ -120,3 +120,39 @@ def test_flags(built):
 def test_district_from_unit_history(built, code, agency, district):
     row = dossier(built, code)
     assert (row["agency_code"], row["district_code"]) == (agency, district)
+
+
+@pytest.mark.parametrize(
+    ("code", "receiving"),
+    [
+        ("A01", PROV),  # MaDonViTiepNhan = MaCoQuan
+        ("A02", XA),  # another desk
+        ("A03", UNKNOWN_DESK),  # unknown to don_vi.csv: loaded, kept as delivered
+        ("A04", PROV),  # absent: the handling agency
+        ("B01", HUYEN_A),
+    ],
+)
+def test_receiving_agency_code(built, code, receiving):
+    assert dossier(built, code)["receiving_agency_code"] == receiving
+
+
+def test_unknown_receiving_desk_is_a_warning_counted_per_file(built):
+    """The dbt warning (never blocking) and the per-file rows data_quality publishes."""
+    import duckdb
+
+    from publish.data_quality import read_unknown_receiving_agencies, unknown_receiving_agency_rows
+
+    assert "WARN 1 unknown_receiving_agency" in " ".join(built.output.split())
+    with duckdb.connect(str(built.warehouse / "tthc.duckdb"), read_only=True) as con:
+        files = read_unknown_receiving_agencies(con)
+    assert files == [("dossier_system/2024-04-09/hoso_20240409.jsonl", 1, UNKNOWN_DESK)]
+    (row,) = unknown_receiving_agency_rows(files)
+    assert (row.source, row.object, row.check_name, row.severity, row.passed, row.failing_rows) == (
+        "dossier_system",
+        "dossier_system/2024-04-09/hoso_20240409.jsonl",
+        "unknown_receiving_agency",
+        "warn",
+        False,
+        1,
+    )
+    assert UNKNOWN_DESK in row.details

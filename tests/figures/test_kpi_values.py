@@ -33,6 +33,9 @@ def kpi(built, kpi_code, period="2024-04", level="agency", unit_code=PROV):
         ("avg_processing_wd", 13, 5),  # A01 2 + A02 3 + A03 4 + A05 (2 − 1 paused) 1 + A09 3
         ("avg_postal_return_wd", 2, 1),  # A01 ended 3/4, handed over by post 5/4
         ("sync_rate_766", 3, 8),  # A01–A03 in the list; max(8 received, 4 list rows)
+        # of the 8 received: A02 at XA's desk, A03 at an unknown desk (A01 names PROV itself,
+        # the others no desk: PROV)
+        ("received_elsewhere_rate", 2, 8),
     ],
 )
 def test_kpis_prov_april(built, kpi_code, numerator, denominator):
@@ -76,3 +79,21 @@ def test_zero_denominators_are_omitted(built):
 def test_province_refusals(built):
     # province April: received 5 online + 6 in person/post, and A10 refused
     assert kpi(built, "refusal_rate", level="province", unit_code="24")[0][:2] == (1, 12)
+
+
+def test_received_elsewhere_rolls_up_and_has_no_direction(built):
+    # XA: B01 received at HUYEN_A's desk, 1/1; district 213: B01 and C01 (no desk), 1/2;
+    # province: A02, A03, B01 of the 11 received in April
+    assert kpi(built, "received_elsewhere_rate", unit_code=XA)[0][:2] == (1, 1)
+    assert kpi(built, "received_elsewhere_rate", level="district", unit_code="213")[0][:2] == (1, 2)
+    assert kpi(built, "received_elsewhere_rate", level="district", unit_code="222")[0][:2] == (0, 1)
+    province = kpi(built, "received_elsewhere_rate", level="province", unit_code="24")
+    assert province[0][:3] == (3, 11, pytest.approx(3 / 11))
+    # Q2: April's 2 of PROV's 12 received (May: none at another desk)
+    assert kpi(built, "received_elsewhere_rate", period="2024-Q2")[0][:2] == (2, 12)
+    # chi_tieu has a 2024 target for it, but it has no direction: meets_target stays null
+    assert province[0][3:] == (0.1, None)
+    assert built.query(
+        "select count(*) from marts.kpi_values"
+        " where kpi_code = 'received_elsewhere_rate' and meets_target is not null"
+    ) == [(0,)]

@@ -93,3 +93,13 @@ def test_freshness_is_a_warning_check_on_each_partitioned_raw_asset_judged_every
     # the calendar's coverage is a dbt test of severity error: it blocks publication
     calendar = dg.AssetCheckKey(key("staging/stg_reference__calendar_exceptions"), "assert_every_dossier_year_has_holidays")
     assert graph().get_check_spec(calendar).blocking
+
+
+def test_the_nightly_tick_asks_for_a_run_of_build_marts():
+    schedule = defs.resolve_schedule_def("nightly_0200")
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance)
+        data = schedule.evaluate_tick(context)
+    [request] = data.run_requests
+    assert request.tags["tthc/trigger"] == "nightly_0200"
+    assert schedule.job_name == "build_marts"

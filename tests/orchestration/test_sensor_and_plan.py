@@ -50,8 +50,8 @@ def tick(cursor=None, instance=None):
         with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
             return landing_sensor(context), context.cursor
     with (
-        dg.instance_for_test() as instance,
-        dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context,
+        dg.instance_for_test() as fresh_instance,
+        dg.build_sensor_context(instance=fresh_instance, cursor=cursor, resources=resources) as context,
     ):
         return landing_sensor(context), context.cursor
 

@@ -34,3 +34,28 @@ def test_pending_files_are_reported_as_warnings():
         ("dossier_system", "dossier_system/2024-04-02/hoso_20240402.jsonl", "pending_file", "warn", False)
     ]
     assert "left for the next build" in rows[0].details
+
+
+def test_unknown_receiving_desks_are_one_warning_per_file():
+    """reorganisation.md: a receiving desk unknown to don_vi.csv never quarantines; data_quality
+    warns with the count per file (dbt's int_dossiers__unknown_receiving_agencies)."""
+    files = [
+        ("dossier_system/2025-07-02/hoso_20250702.jsonl", 3, "999.99.98.H99, 999.99.99.H99"),
+        ("dossier_system/2025-07-01/hoso_20250701.jsonl", 1, "999.99.99.H99"),
+    ]
+    rows = data_quality.unknown_receiving_agency_rows(files)
+    assert [(r.source, r.object, r.check_name, r.severity, r.passed, r.failing_rows) for r in rows] == [
+        ("dossier_system", "dossier_system/2025-07-01/hoso_20250701.jsonl", "unknown_receiving_agency",
+         "warn", False, 1),
+        ("dossier_system", "dossier_system/2025-07-02/hoso_20250702.jsonl", "unknown_receiving_agency",
+         "warn", False, 3),
+    ]  # fmt: skip
+    assert "999.99.98.H99, 999.99.99.H99" in rows[1].details
+    assert data_quality.unknown_receiving_agency_rows([]) == []
+
+
+def test_no_unknown_receiving_desks_before_dbt_built_them(tmp_path):
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
+        assert data_quality.read_unknown_receiving_agencies(con) == []

@@ -13,6 +13,7 @@ from publish.reports.bieu_06_xlsx import (
     PROVINCE_FIELDS_SHEET,
     SUMMARY_SHEET,
 )
+from publish.reports.labels import province_place
 from publish.reports.marts import BIEU_06_COUNTS
 
 
@@ -41,10 +42,14 @@ def test_one_workbook_per_period(reports_publication, bieu_06):
     assert names == {f"bieu_06_{period}.xlsx" for _, period in periods}
 
 
-def test_header_is_the_official_layout(reports_publication):
+def test_header_is_the_official_layout(reports_publication, bieu_06):
     sheet = load_workbook(reports_publication[0] / "reports" / "bieu_06_2024-H1.xlsx")[SUMMARY_SHEET]
     assert sheet["A1"].value == "Biểu số 06/VPCP/KSTT"
-    assert "UBND tỉnh Bắc Giang" in sheet["J1"].value
+    # the province as its bieu_06 row of the period names it (dvhc.csv: "Tỉnh Bắc Giang")
+    province = bieu_06[2][("2024-H1", "province", "24")]
+    assert province == "Tỉnh Bắc Giang"  # the sample's dvhc.csv, its one row for code 24
+    assert sheet["J1"].value == f"Đơn vị báo cáo: UBND {province_place(province)}"
+    assert sheet["A6"].value == f"Toàn {province_place(province)}"
     assert sheet["A4"].value.startswith("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
     assert "6 tháng đầu năm 2024" in sheet["A5"].value and "01/01/2024" in sheet["A5"].value
     top, mid, low = HEADER_TOP, HEADER_TOP + 1, HEADER_TOP + 2

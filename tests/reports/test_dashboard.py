@@ -11,9 +11,10 @@ import pytest
 
 from publish.publication import MARTS_DB
 from publish.reports import write_reports
-from publish.reports.labels import HEADLINE_KPIS, NOTICE_H1_2024
+from publish.reports.labels import HEADLINE_KPIS, NOTICE_H1_2024, province_place
 
-# The sample publication ends on 2024-04-22: the headline period is the first half of 2024.
+# The sample publication ends on 2024-04-22: the headline period is the first half of 2024, of
+# province 24: the notice's figures are shown beside it.
 HEADLINE_PERIOD = ("half", "2024-H1")
 
 
@@ -90,7 +91,17 @@ def test_html_loads_nothing_from_the_web(reports_publication):
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)\s*=\s*[\"']?(https?:)?//", text, re.IGNORECASE)
     assert "@import" not in text and "fonts.googleapis" not in text
     assert text.count("<script type=\"text/javascript\">/**") <= 1  # plotly.js inlined once
-    assert "Tình hình giải quyết thủ tục hành chính — tỉnh Bắc Giang" in text
+
+
+def test_title_names_the_province_of_the_headline_period(dashboard_page, marts_db):
+    page, _, _ = dashboard_page
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        (name,) = con.execute(
+            "select unit_name from marts.bieu_06 where level = 'province' and period_type = ? and period = ?",
+            list(HEADLINE_PERIOD),
+        ).fetchone()
+    assert page.title().startswith(f"Kiểm soát TTHC {province_place(name)} — 6 tháng đầu năm 2024")
+    assert page.inner_text("h1") == f"Tình hình giải quyết thủ tục hành chính — {province_place(name)}"
 
 
 def test_data_quality_summary_comes_from_the_manifest(dashboard_page, reports_publication):

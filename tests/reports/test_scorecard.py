@@ -6,6 +6,7 @@ import duckdb
 from rich.console import Console
 
 from publish.reports import print_scorecard, scorecard_table
+from publish.reports.labels import province_place
 
 
 def test_scorecard_shows_kpis_targets_notice_and_checks(reports_publication, marts_db):
@@ -18,9 +19,14 @@ def test_scorecard_shows_kpis_targets_notice_and_checks(reports_publication, mar
             "select value, numerator, denominator from marts.kpi_values where level = 'province' "
             "and period = '2024-H1' and kpi_code = 'on_time_rate'"
         ).fetchone()
-    assert "6 tháng đầu năm 2024" in text
+        (province,) = con.execute(
+            "select unit_name from marts.bieu_06 where level = 'province' and period = '2024-H1'"
+        ).fetchone()
+    assert f"Chỉ tiêu toàn {province_place(province)} — 6 tháng đầu năm 2024" in text
     assert f"{on_time * 100:.2f}%".replace(".", ",") in text
     assert f"{numerator} / {denominator}" in text
+    # 2024-H1 of province 24: the notice's figures beside the computed ones
+    assert "TB 294 (6T/2024)" in text
     assert "98,00%" in text and "78,60%" in text and "36,74%" in text and "97,92%" in text
     assert "216.219" in text
     assert f"{manifest['checks']['passed']} đạt" in text

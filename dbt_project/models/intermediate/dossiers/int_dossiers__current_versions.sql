@@ -53,6 +53,7 @@ final as (
         dossier_code,
         procedure_code,
         agency_code,
+        receiving_agency_code,
         channel,
         applicant_key,
         is_vneid_authenticated,

@@ -108,6 +108,10 @@ join_attributes as (
         derive_states.dossier_code,
         derive_states.procedure_code,
         derive_states.agency_code,
+        derive_states.receiving_agency_code,
+        -- received_elsewhere_rate (reorganisation.md): the desk that received it is not the
+        -- agency that handles it (an unknown desk code counts: it is not MaCoQuan either)
+        derive_states.receiving_agency_code <> derive_states.agency_code as is_received_elsewhere,
         derive_states.channel,
         derive_states.status,
         derive_states.is_received,

@@ -39,6 +39,7 @@
         dossiers.is_vneid_authenticated,
         dossiers.is_appointment_inflated,
         dossiers.processing_working_days,
+        dossiers.is_received_elsewhere,
         periods.period_type,
         periods.period,
         periods.period_start_at,
@@ -207,7 +208,10 @@ count_flags as (
             when is_resolved and timeliness <> 'overdue' and coalesce(rating, 0) <> {{ code('rating_dissatisfied') }} then 1 else 0
         end as resolved_satisfied,
         case when is_resolved and status in {{ codes('status_processed') }} then 1 else 0 end as resolved_processed,
-        case when is_resolved and status in {{ codes('status_processed') }} then processing_working_days else 0 end as processing_working_days
+        case when is_resolved and status in {{ codes('status_processed') }} then processing_working_days else 0 end as processing_working_days,
+        -- received_elsewhere_rate (reorganisation.md): of col 4 + col 5, received at a desk
+        -- other than the handling agency
+        case when is_received_in_period and channel in {{ codes('channel_all') }} and is_received_elsewhere then 1 else 0 end as received_elsewhere
     from flag_states
 
 ),

@@ -47,6 +47,7 @@ final as (
         rating,
         is_vneid_authenticated,
         applicant_key,
+        receiving_agency_code,
         is_received,
         refused_at,
         field_code

@@ -17,9 +17,10 @@ periods as (
 
 ),
 
-report_units as (
+unit_names as (
 
-    select * from {{ ref('int_units__report_units') }}
+    -- the name of each unit in each period (the province's: valid at the period's end)
+    select * from {{ ref('int_units__period_names') }}
 
 ),
 
@@ -72,7 +73,7 @@ final as (
         periods.period_end,
         sum_units.level,
         sum_units.unit_code,
-        report_units.unit_name,
+        unit_names.unit_name,
         {% for column in count_columns -%}
         cast(sum_units.{{ column }} as bigint) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
@@ -80,9 +81,11 @@ final as (
     inner join periods
         on periods.period_type = sum_units.period_type
         and periods.period = sum_units.period
-    left join report_units
-        on report_units.level = sum_units.level
-        and report_units.unit_code = sum_units.unit_code
+    left join unit_names
+        on unit_names.period_type = sum_units.period_type
+        and unit_names.period = sum_units.period
+        and unit_names.level = sum_units.level
+        and unit_names.unit_code = sum_units.unit_code
     where sum_units.total > 0
 
 )

@@ -17,6 +17,7 @@
     ('appointment_inflation_rate', 'appointment_inflated', 'received_online + received_in_person_postal'),
     ('avg_processing_wd', 'processing_working_days', 'resolved_processed'),
     ('avg_postal_return_wd', 'postal_return_working_days', 'postal_returned'),
+    ('received_elsewhere_rate', 'received_elsewhere', 'received_online + received_in_person_postal'),
 ] %}
 with
 
@@ -38,9 +39,10 @@ periods as (
 
 ),
 
-report_units as (
+unit_names as (
 
-    select * from {{ ref('int_units__report_units') }}
+    -- the names bieu_06 shows: the province's valid at the period's end (reorganisation.md)
+    select * from {{ ref('int_units__period_names') }}
 
 ),
 
@@ -159,7 +161,7 @@ compute_values as (
         stack_kpis.period,
         stack_kpis.level,
         stack_kpis.unit_code,
-        report_units.unit_name,
+        unit_names.unit_name,
         stack_kpis.kpi_code,
         cast(stack_kpis.numerator as bigint) as numerator,
         cast(stack_kpis.denominator as bigint) as denominator,
@@ -169,9 +171,11 @@ compute_values as (
     inner join periods
         on periods.period_type = stack_kpis.period_type
         and periods.period = stack_kpis.period
-    left join report_units
-        on report_units.level = stack_kpis.level
-        and report_units.unit_code = stack_kpis.unit_code
+    left join unit_names
+        on unit_names.period_type = stack_kpis.period_type
+        and unit_names.period = stack_kpis.period
+        and unit_names.level = stack_kpis.level
+        and unit_names.unit_code = stack_kpis.unit_code
     left join kpi_targets
         on kpi_targets.kpi_code = stack_kpis.kpi_code
         and kpi_targets.target_year = cast(extract(year from periods.period_start) as integer)
@@ -183,8 +187,11 @@ judge_targets as (
 
     select
         compute_values.*,
+        -- lower_is_better null: a KPI without a direction (received_elsewhere_rate,
+        -- reorganisation.md), whose meets_target stays null even where a target is given
         case
             when compute_values.target is null or compute_values.value is null then null
+            when kpi_definitions.lower_is_better is null then null
             when kpi_definitions.lower_is_better then compute_values.value <= compute_values.target
             else compute_values.value >= compute_values.target
         end as meets_target

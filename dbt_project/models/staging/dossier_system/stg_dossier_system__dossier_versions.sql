@@ -4,7 +4,9 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'dossier_versions') }}
+    select * from {{ with_optional_columns(
+        source('raw', 'dossier_versions'), {'MaDonViTiepNhan': dbt.type_string()}
+    ) }}
 
 ),
 
@@ -14,6 +16,9 @@ renamed as (
         cast(MaHoSo as {{ dbt.type_string() }}) as dossier_code,
         cast(MaTTHC as {{ dbt.type_string() }}) as procedure_code,
         cast(MaCoQuan as {{ dbt.type_string() }}) as agency_code,
+        -- the one-stop desk that received it: absent or empty = the handling agency
+        -- (reorganisation.md); a code unknown to don_vi.csv is kept as delivered
+        cast(coalesce(nullif(trim(MaDonViTiepNhan), ''), MaCoQuan) as {{ dbt.type_string() }}) as receiving_agency_code,
         cast(KenhThucHien as integer) as channel,
         cast(applicant_key as {{ dbt.type_string() }}) as applicant_key,
         coalesce(TaiKhoanDuocXacThucVoiVNeID = 1, false) as is_vneid_authenticated,

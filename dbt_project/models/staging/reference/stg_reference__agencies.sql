@@ -3,7 +3,9 @@ with
 
 source as (
 
-    select * from {{ source('reference', 'don_vi') }}
+    select * from {{ with_optional_columns(
+        source('reference', 'don_vi'), {'ma_don_vi_ke_thua': dbt.type_string()}
+    ) }}
 
 ),
 
@@ -16,7 +18,8 @@ renamed as (
         cast(ma_dvhc as {{ dbt.type_string() }}) as admin_unit_code,
         cast(nullif(trim(ma_don_vi_cha), '') as {{ dbt.type_string() }}) as parent_agency_code,
         cast(hieu_luc_tu as date) as valid_from_date,
-        cast(hieu_luc_den as date) as valid_to_date
+        cast(hieu_luc_den as date) as valid_to_date,
+        cast(nullif(trim(ma_don_vi_ke_thua), '') as {{ dbt.type_string() }}) as successor_agency_code
     from source
 
 ),
