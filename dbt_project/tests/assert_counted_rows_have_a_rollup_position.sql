@@ -2,6 +2,9 @@
 -- dossiers (or agency-months) would be missing from every level of bieu_06, bieu_06_fields
 -- and kpi_values, the province's row included. The positions are listed from
 -- int_units__agency_districts, where every district of a dossier comes from.
+-- An asset check of int_units__rollup (meta.dagster.ref): a test of several models is otherwise only
+-- an observation in Dagster, and the publish gate, which reads checks, would not see it.
+{{ config(meta={'dagster': {'ref': {'name': 'int_units__rollup'}}}) }}
 with
 
 unit_period_counts as (

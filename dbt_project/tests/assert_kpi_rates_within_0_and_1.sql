@@ -1,5 +1,8 @@
 -- A failure means a rate KPI's numerator is not a subset of its denominator (value outside
 -- [0, 1]): a flag in int_figures__dossier_periods counts dossiers its denominator does not.
+-- An asset check of kpi_values (meta.dagster.ref): a test of several models is otherwise only
+-- an observation in Dagster, and the publish gate, which reads checks, would not see it.
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_values'}}}) }}
 with
 
 kpi_values as (

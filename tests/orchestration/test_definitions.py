@@ -103,3 +103,16 @@ def test_the_nightly_tick_asks_for_a_run_of_build_marts():
     [request] = data.run_requests
     assert request.tags["tthc/trigger"] == "nightly_0200"
     assert schedule.job_name == "build_marts"
+
+
+def test_every_dbt_data_test_is_an_asset_check_the_gate_reads():
+    """A singular test of several models is only an observation in Dagster unless its
+    meta names an asset: the publish gate, which reads checks, would never see it fail."""
+    from orchestration.dbt_manifest import load_manifest
+
+    tests = {
+        node["name"] for node in load_manifest()["nodes"].values()
+        if node["resource_type"] == "test"
+    }  # fmt: skip
+    checks = {c.name for c in graph().asset_check_keys}
+    assert tests and tests <= checks, sorted(tests - checks)
