@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | sha256sum | cut
 SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat uv.lock pyproject.toml | sha256sum | cut -c1-12)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-spark bytecode manifest system-deps demo test ui bench lint clean
+.PHONY: install install-spark bytecode manifest system-deps bi-client demo test ui bench lint clean
 
 install: $(STAMP) bytecode manifest
 
@@ -54,12 +54,16 @@ $(SPARK_STAMP): pyproject.toml uv.lock
 	touch $@
 
 # System packages of the tests, from Debian's registry: Chromium for the browser tests
-# (dashboard, Dagster UI), a Java 17 runtime for pyspark (tests/spark). Installed only where
+# (dashboard, Dagster UI), LibreOffice Calc and poppler to print a Biểu 06 workbook to PDF and
+# read its pages (tests/reports/test_bieu_06_print.py), a Java 17 runtime for pyspark (tests/spark). Installed only where
 # missing; needs root (CI runs as root).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "installing Debian's libreoffice-calc-nogui and poppler-utils for the print test of Biểu 06"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui poppler-utils >/dev/null; }
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "installing Debian's openjdk-17-jre-headless for pyspark"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
@@ -67,9 +71,22 @@ system-deps:
 demo: install
 	$(VENV)/bin/tthc demo
 
+# DuckDB 1.1, as BI tools bundle it, in its own environment (one environment holds one
+# duckdb): tests/publish/test_storage_version.py opens a publication with it. Exact version and
+# hashes in tests/bi_client/requirements.txt.
+BI_CLIENT := .venv-bi-client
+BI_CLIENT_STAMP := $(BI_CLIENT)/.installed-$(shell sha256sum tests/bi_client/requirements.txt | cut -c1-12)
+bi-client: $(BI_CLIENT_STAMP)
+
+$(BI_CLIENT_STAMP): tests/bi_client/requirements.txt
+	rm -rf $(BI_CLIENT)
+	$(VENV)/bin/uv venv --quiet --python $(VENV)/bin/python $(BI_CLIENT)
+	$(VENV)/bin/uv pip install --quiet --require-hashes --python $(BI_CLIENT)/bin/python -r tests/bi_client/requirements.txt
+	touch $@
+
 # Two workers: most of a build's time is single-threaded (Python, dbt start-up), so two
 # builds side by side use the two cores. Tests sharing a build stay on one worker.
-test: install-spark system-deps
+test: install-spark system-deps bi-client
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
 
 ui: install
@@ -83,4 +100,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf data .dagster_home dbt_project/target dbt_project/logs
+	rm -rf data .dagster_home dbt_project/target dbt_project/logs $(BI_CLIENT)

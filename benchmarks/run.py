@@ -1,6 +1,6 @@
 """Province-scale benchmark (issue 8): `make bench`. Not part of `make test`.
 
-For each size (100k and 1M dossiers over 2024; 10M with ``--10m``) it
+For each size (100k and 1M dossiers over 2024, or ``--start``/``--end``; 10M with ``--10m``) it
 
 1. generates the landing zone once into ``benchmarks/data/y<size>_full`` (reused later);
 2. makes a landing zone of hard links to it, holding back the last day's dossier extract;
@@ -126,8 +126,10 @@ def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int,
 # --------------------------------------------------------------------------- data
 
 
-def generate(size: str) -> Path:
-    full = DATA / f"y{size}_full"
+def generate(size: str, start: str = START, end: str = END) -> Path:
+    # the default range keeps its old folder name, so a generated year is reused
+    span = "" if (start, end) == (START, END) else f"_{start}_{end}"
+    full = DATA / f"y{size}{span}_full"
     marker = full / ".complete.json"
     if marker.exists():
         return full
@@ -136,7 +138,7 @@ def generate(size: str) -> Path:
     started = time.perf_counter()
     subprocess.run(
         [str(TTHC), "generate", "--out", str(full), "--dossiers", str(SIZES[size]),
-         "--start", START, "--end", END],
+         "--start", start, "--end", end],
         check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     marker.write_text(json.dumps({"seconds": round(time.perf_counter() - started, 1)}))
@@ -336,8 +338,8 @@ def build(work: Path, env: dict, label: str) -> dict:
     }  # fmt: skip
 
 
-def bench_size(size: str, threads: str, memory: str) -> dict:
-    full = generate(size)
+def bench_size(size: str, threads: str, memory: str, start: str = START, end: str = END) -> dict:
+    full = generate(size, start, end)
     held_back = last_day(full)
     work = DATA / f"run_{size}"
     shutil.rmtree(work, ignore_errors=True)
@@ -373,7 +375,7 @@ def bench_size(size: str, threads: str, memory: str) -> dict:
     print(f"[{size}] increment: {inc['wall']:.1f} s, peak {inc['peak'] / 2**30:.2f} GiB", flush=True)
     dossiers = SIZES[size]
     result = {
-        "size": size, "dossiers": dossiers, "records": records, "day_records": day_records,
+        "size": size, "start": start, "end": end, "dossiers": dossiers, "records": records, "day_records": day_records,
         "full": full_run, "increment": inc, "baseline": base_wall, "baseline_peak": base_peak,
         "baseline_matches": matches,
     }  # fmt: skip
@@ -454,13 +456,16 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", default=os.environ.get("TTHC_DUCKDB_THREADS", "2"))
     parser.add_argument("--memory-limit", default=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "3GB"))
     parser.add_argument("--no-write", action="store_true", help="print only, leave results.md")
+    parser.add_argument("--start", default=START, help="first day generated (default %(default)s)")
+    parser.add_argument("--end", default=END, help="last day generated (default %(default)s); "
+                        "e.g. --start 2025-01-01 --end 2025-12-31 crosses the reform of 1 July 2025")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
     if args.ten_m and "10M" not in sizes:
         sizes.append("10M")
     results = []
     for size in sizes:
-        results.append(bench_size(size, args.threads, args.memory_limit))
+        results.append(bench_size(size, args.threads, args.memory_limit, args.start, args.end))
         text = table(results)
         print(text, flush=True)
         if not args.no_write:
@@ -472,7 +477,8 @@ def write_results(text: str, args) -> None:
     header = (
         "# Benchmark results\n\n"
         f"Measured {dt.date.today().isoformat()} on {machine()}; "
-        f"DuckDB threads {args.threads}, memory limit {args.memory_limit}. "
+        f"DuckDB threads {args.threads}, memory limit {args.memory_limit}; "
+        f"dossiers generated from {args.start} to {args.end}. "
         "`make bench` (benchmarks/run.py) regenerates this table.\n\n"
     )
     out = ROOT / "benchmarks" / "results.md"

@@ -12,6 +12,8 @@ from ingest.raw_layer import (
     DOSSIER_VERSIONS,
     PORTAL_766,
     PORTAL_766_COUNTS,
+    PORTAL_766_SCORES,
+    PORTAL_766_TOTALS,
     PORTAL_SYNCED,
     PROCEDURE_CODE,
     REFERENCE,
@@ -78,6 +80,17 @@ SUITES: dict[str, list[dict]] = {
             for c in PORTAL_766_COUNTS
         ],
         _e("expect_column_values_to_be_between", column="tong_diem", min_value=0, max_value=100),
+    ],
+    # The Tổng cộng row's scores (the province's), written by the 766 load: at most one row
+    # per report, and every score a number of [0, 100] (the door keeps any other cell blank).
+    "portal_766_totals": [
+        _columns(PORTAL_766_TOTALS),
+        *_not_null("_report_month", "_source_file"),
+        _e("expect_column_values_to_be_unique", column="_report_month"),
+        *[
+            _e("expect_column_values_to_be_between", column=c, min_value=0, max_value=100)
+            for c in PORTAL_766_SCORES
+        ],
     ],
     "portal_synced": [
         _columns(PORTAL_SYNCED),

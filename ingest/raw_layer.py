@@ -150,6 +150,18 @@ PORTAL_766 = pl.Schema(
     | {"_report_month": pl.String, "_source_file": pl.String, "_line_number": pl.Int64}
 )
 
+# The report's `Tổng cộng` row (sources.md §2a): its `Điểm …` cells are the PROVINCE's own
+# published scores (portal_766.md "Scores and their reconciliation"), not sums, so they are
+# kept, one row per report (zero rows when the report has none), in the same load step and
+# month partition as the agency rows; its count cells are sums, checked at the door and not
+# kept. A table of its own, not a flagged row of portal_766: that table's grain (one row per
+# agency, ma_don_vi not null and unique) and its count identity (rows read = loaded +
+# quarantined, over agency rows) stay as they are.
+PORTAL_766_TOTALS = pl.Schema(
+    {name: pl.Float64 for name in PORTAL_766_SCORES}
+    | {"_report_month": pl.String, "_source_file": pl.String, "_line_number": pl.Int64}
+)
+
 PORTAL_SYNCED = pl.Schema(
     {
         "MaHoSo": pl.String,
@@ -275,9 +287,15 @@ RESTRICTED_FILE_MODE = 0o600
 PARTITIONED_TABLES: dict[str, pl.Schema] = {
     "dossier_versions": DOSSIER_VERSIONS,
     "portal_766": PORTAL_766,
+    "portal_766_totals": PORTAL_766_TOTALS,
     "portal_synced": PORTAL_SYNCED,
     "vneid_counts": VNEID_COUNTS,
 }
+
+# Raw tables written by another table's load (same landed file, same partition key, one load
+# record: the main table's). A main partition whose companion is missing (loaded before the
+# companion existed) is loaded again (orchestration/assets/raw.py).
+COMPANION_TABLES: dict[str, tuple[str, ...]] = {"portal_766": ("portal_766_totals",)}
 
 SCHEMA_FILE = "_schema.parquet"
 # a day or a month; fullmatch, never ``$`` (which would accept a trailing newline)

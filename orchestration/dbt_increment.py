@@ -37,6 +37,9 @@ from orchestration.dbt_manifest import project_files
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 STATE_FILE = "dbt_state.json"
+FULL_REFRESH_TAG = "tthc/full_refresh"
+"""A build_marts run tagged with it ("true") rebuilds every incremental model whole: what
+`tthc build --full-refresh` sets, and what an engineer adds in the UI's launchpad."""
 STATE_VERSION = 1
 DOSSIER_TABLE = "dossier_versions"
 
@@ -67,9 +70,12 @@ class DbtIncrement:
         return f"increment: {len(self.changed_days)} new day(s) of dossier extracts ({self.reason})"
 
 
-def prepare(settings: Settings) -> DbtIncrement:
-    """Plan the next `dbt build` and write its changed days for dbt."""
+def prepare(settings: Settings, full_refresh: bool = False) -> DbtIncrement:
+    """Plan the next `dbt build` (whole when ``full_refresh`` is asked for) and write its
+    changed days for dbt."""
     increment = plan(settings)
+    if full_refresh and not increment.full_refresh:
+        increment = DbtIncrement(True, f"asked for ({FULL_REFRESH_TAG})", state=increment.state)
     increment.write_changed_days(settings)
     return increment
 

@@ -63,6 +63,10 @@ def project_files() -> list[Path]:
     return files
 
 
+class ManifestParseFailed(RuntimeError):
+    """The dbt project does not parse: its own message says which file and why."""
+
+
 def is_stale() -> bool:
     if not MANIFEST_PATH.exists():
         return True
@@ -84,12 +88,18 @@ def prepare_manifest() -> Path:
     with open(MANIFEST_PATH.parent / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if is_stale():
-            subprocess.run(
-                [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                 "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(MANIFEST_PATH.parent),
-                 "--target", MANIFEST_ENGINE],
-                check=True, cwd=DBT_PROJECT_DIR,
+            # output kept unless the parse fails: the adapters' import warnings are noise
+            parsed = subprocess.run(
+                [dbt_executable(), "parse", "--quiet", "--no-use-colors",
+                 "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                 "--target-path", str(MANIFEST_PATH.parent), "--target", MANIFEST_ENGINE],
+                check=False, cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
             )  # fmt: skip
+            if parsed.returncode != 0:
+                raise ManifestParseFailed(
+                    f"`dbt parse` of {DBT_PROJECT_DIR} failed (exit {parsed.returncode}):\n"
+                    + (parsed.stdout + parsed.stderr)[-4000:]
+                )
             # dbt rewrites the manifest; the touch makes sure its time is past the sources'
             MANIFEST_PATH.touch()
     return MANIFEST_PATH

@@ -18,7 +18,17 @@ run_queue:
 run_retries:
   enabled: true
   max_retries: 0
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 60
 """
+# run_monitoring: a run whose worker died (the machine rebooted, the process was killed) is
+# marked failed by the daemon instead of staying STARTED for ever; the landing sensor waits
+# while a run of the warehouse is queued or running (sensors.py), so a dead STARTED run would
+# otherwise hold every later build back. Not resumed: the next plan loads again what that run
+# did not finish (catch_up.py).
 
 
 def prepare_dagster_home(settings: Settings) -> dg.DagsterInstance:

@@ -147,5 +147,7 @@ def build_resources(settings: Settings) -> dict:
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=dbt_executable(),
             target=settings.engine,  # TTHC_ENGINE: duckdb or spark (profiles.yml)
+            # the build log is plain text: dbt's colour codes would fill it with escapes
+            global_config_flags=["--no-use-colors"],
         ),
     }

@@ -21,6 +21,36 @@ PII_KEY_VAR = "TTHC_PII_KEY"
 ALERT_WEBHOOK_VAR = "TTHC_ALERT_WEBHOOK_URL"
 
 
+# Every variable the warehouse reads, its default and what it sets: load_settings() takes the
+# defaults from here and `tthc --help` lists it (README.md, "Configuration", says more).
+ENVIRONMENT: dict[str, tuple[str | None, str]] = {
+    "TTHC_LANDING_DIR": ("data/landing", "landing root (sources.md)"),
+    "TTHC_WAREHOUSE_DIR": ("data/warehouse", "raw layer, load records, quarantine, working DuckDB, build logs"),
+    "TTHC_PUBLISH_DIR": ("data/published", "what BI reads: a link to the current publication"),
+    PII_KEY_VAR: (None, "secret key of applicant_key (HMAC-SHA256), at least 32 bytes; required"),
+    "TTHC_AS_OF": (None, "date freshness and folder dates are judged at (default: today)"),
+    "TTHC_SETTLE_SECONDS": ("60", "a landing file changed more recently is still uploading: left for later"),
+    "TTHC_MAX_UNPACKED_BYTES": ("4GiB", "a .gz extract that unpacks to more is rejected"),
+    ALERT_WEBHOOK_VAR: (None, "where a failed or held-back run posts its alert (a secret)"),
+    "DAGSTER_HOME": (".dagster_home", "Dagster instance: runs, schedules, sensors"),
+    "TTHC_DUCKDB_THREADS": ("2", "threads of every DuckDB connection; partitions ingested in parallel"),
+    "TTHC_DUCKDB_MEMORY_LIMIT": ("3GB", "DuckDB memory_limit of dbt and the publish step (spills beyond)"),
+    "TTHC_PUBLICATIONS_KEPT": ("30", "publications kept for re-reading and rollback"),
+    "TTHC_RECON_ABS_TOLERANCE": ("0", "reconciliation: absolute tolerance (read by dbt)"),
+    "TTHC_RECON_REL_TOLERANCE": ("0", "reconciliation: relative tolerance (read by dbt)"),
+    "TTHC_ENGINE": ("duckdb", "engine dbt builds on: duckdb or spark (docs/spark.md)"),
+    "TTHC_SPARK_MASTER": ("local[2]", "spark engine: master URL (read by dbt)"),
+    "TTHC_SPARK_DRIVER_MEMORY": ("4g", "spark engine: driver memory (read by dbt)"),
+    "TTHC_SPARK_SHUFFLE_PARTITIONS": ("2", "spark engine: shuffle partitions (read by dbt)"),
+    "TTHC_SPARK_THREADS": ("4", "spark engine: dbt threads (read by dbt)"),
+}
+
+
+def _env(name: str) -> str | None:
+    """The variable's value, or its default when unset or empty."""
+    return os.environ.get(name) or ENVIRONMENT[name][0]
+
+
 class MissingPiiKey(RuntimeError):
     """Raised when a build would load personal data without a usable key to hash it with
     (none, or one shorter than 32 bytes)."""
@@ -111,9 +141,8 @@ class Settings:
         }
 
 
-def _path(name: str, default: str) -> Path:
-    value = os.environ.get(name) or default
-    path = Path(value).expanduser()
+def _path(name: str) -> Path:
+    path = Path(_env(name)).expanduser()
     # absolute, but links are NOT resolved: TTHC_PUBLISH_DIR is itself a link to the
     # current publication, and resolving it would publish into that publication
     return Path(os.path.abspath(path))
@@ -149,17 +178,17 @@ def load_settings() -> Settings:
     in dbt_project/ and must find the same warehouse.
     """
     return Settings(
-        landing_dir=_path("TTHC_LANDING_DIR", "data/landing"),
-        warehouse_dir=_path("TTHC_WAREHOUSE_DIR", "data/warehouse"),
-        publish_dir=_path("TTHC_PUBLISH_DIR", "data/published"),
-        dagster_home=_path("DAGSTER_HOME", ".dagster_home"),
-        pii_key=os.environ.get(PII_KEY_VAR) or None,
-        duckdb_threads=int(os.environ.get("TTHC_DUCKDB_THREADS", "2")),
-        duckdb_memory_limit=os.environ.get("TTHC_DUCKDB_MEMORY_LIMIT", "3GB"),
-        publications_kept=int(os.environ.get("TTHC_PUBLICATIONS_KEPT", "30")),
-        alert_webhook_url=os.environ.get(ALERT_WEBHOOK_VAR) or None,
-        engine=(os.environ.get("TTHC_ENGINE") or "duckdb").strip().lower(),
-        as_of=parse_as_of(os.environ.get("TTHC_AS_OF")),
-        settle_seconds=float(os.environ.get("TTHC_SETTLE_SECONDS") or 60),
-        max_unpacked_bytes=parse_size(os.environ.get("TTHC_MAX_UNPACKED_BYTES") or "4GiB"),
+        landing_dir=_path("TTHC_LANDING_DIR"),
+        warehouse_dir=_path("TTHC_WAREHOUSE_DIR"),
+        publish_dir=_path("TTHC_PUBLISH_DIR"),
+        dagster_home=_path("DAGSTER_HOME"),
+        pii_key=_env(PII_KEY_VAR),
+        duckdb_threads=int(_env("TTHC_DUCKDB_THREADS")),
+        duckdb_memory_limit=_env("TTHC_DUCKDB_MEMORY_LIMIT"),
+        publications_kept=int(_env("TTHC_PUBLICATIONS_KEPT")),
+        alert_webhook_url=_env(ALERT_WEBHOOK_VAR),
+        engine=_env("TTHC_ENGINE").strip().lower(),
+        as_of=parse_as_of(_env("TTHC_AS_OF")),
+        settle_seconds=float(_env("TTHC_SETTLE_SECONDS")),
+        max_unpacked_bytes=parse_size(_env("TTHC_MAX_UNPACKED_BYTES")),
     )

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from publish.descriptions import MartDescription
+
 if TYPE_CHECKING:  # annotations only: orchestration/ imports publish/, never the reverse
     from orchestration.load_records import LoadRecord
 
@@ -36,6 +38,26 @@ SCHEMA = pl.Schema(
         "failing_rows": pl.Int64,
         "details": pl.String,
     }
+)
+
+# data_quality is written here, not by dbt: its descriptions live beside its schema (the
+# dbt marts' are in their YAML; publish/descriptions.py).
+DESCRIPTION = MartDescription(
+    "Chất lượng dữ liệu của lần công bố: kết quả mới nhất của mọi kiểm tra, dòng bị cách ly theo "
+    "lý do và tệp, tệp bị từ chối, khoảng trống dữ liệu, độ mới của từng nguồn. — What the checks "
+    "behind this publication found: the latest result of every check, quarantined rows per reason "
+    "and file, rejected files, completeness gaps and each source's freshness.",
+    {
+        "run_id": "Lần chạy Dagster đã công bố. — The Dagster run that published.",
+        "checked_at": "Thời điểm kiểm tra (giờ Việt Nam). — When the gate checked (Vietnam time).",
+        "source": "Nguồn: dossier_system, dvc_portal, vneid, reference, dbt hoặc dagster. — The source or the checking layer.",
+        "object": "Đối tượng được kiểm tra: tài sản, tệp hoặc phân vùng. — What was checked: an asset, a file or a partition.",
+        "check_name": "Tên kiểm tra hoặc lý do cách ly (mã). — The check's name or the quarantine reason (a code).",
+        "severity": "error: chặn công bố; warn: cảnh báo. — error blocks the publication; warn does not.",
+        "passed": "Đạt hay không. — Whether it passed.",
+        "failing_rows": "Số dòng không đạt (nếu có). — Rows that failed, where counted.",
+        "details": "Diễn giải: đếm, mã, đường dẫn tệp; không bao giờ là giá trị của một dòng. — Counts, codes, paths; never a row's value.",
+    },
 )
 
 SOURCE_OF_TABLE = {

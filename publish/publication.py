@@ -25,10 +25,16 @@ from pathlib import Path
 
 import duckdb
 
+from publish.descriptions import DICTIONARY, MartDescription, dictionary_markdown, sql_string
 from publish.exclusive import held_exclusively
+from publish.schema_version import SCHEMA_VERSION
 
 MARTS_SCHEMA = "marts"
 MARTS_DB = "tthc_marts.duckdb"
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
+"""The DuckDB storage format of the published file: readable by DuckDB 1.0 and later (the
+drivers that BI tools bundle lag the library by a year or more). Raise it only when every
+BI tool that reads the publication has a driver that reads the new format."""
 MANIFEST = "publication.json"
 _UNFINISHED = ".unfinished"
 
@@ -82,18 +88,33 @@ def new_version_name(published_at: datetime, run_id: str) -> str:
 
 
 def write_marts(
-    warehouse_db: Path, target: Path, marts: list[str], duckdb_config: dict | None = None
+    warehouse_db: Path,
+    target: Path,
+    marts: list[str],
+    duckdb_config: dict | None = None,
+    descriptions: dict[str, MartDescription] | None = None,
 ) -> dict[str, int]:
-    """Copy the marts from the working warehouse into a fresh DuckDB file and Parquet files.
+    """Copy the marts from the working warehouse into a fresh DuckDB file and Parquet files,
+    with their descriptions (publish/descriptions.py) as COMMENTs, Parquet metadata and the
+    folder's data dictionary.
 
     Rows are written in a fixed order (every column, ascending) so that the same marts give
     the same files, byte for byte where the formats allow.
     """
+    descriptions = descriptions or {}
     target.mkdir(parents=True, exist_ok=True)
     (target / "parquet").mkdir(exist_ok=True)
     row_counts: dict[str, int] = {}
-    con = duckdb.connect(str(target / MARTS_DB), config=dict(duckdb_config or {}))
+    con = duckdb.connect(config=dict(duckdb_config or {}))
     try:
+        # The file format is pinned, not the writer's default: BI tools bundle older DuckDB
+        # drivers, and a DuckDB upgrade here must not make a publication unreadable to them
+        # (PUBLISHED_STORAGE_VERSION; tests/publish/test_storage_version.py opens one with 1.1).
+        con.execute(
+            f"attach '{_sql_path(target / MARTS_DB)}' as publication "
+            f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
+        )
+        con.execute("use publication")
         con.execute(f"attach '{_sql_path(warehouse_db)}' as wh (read_only)")
         con.execute(f"create schema {MARTS_SCHEMA}")
         for mart in marts:
@@ -102,19 +123,49 @@ def write_marts(
                 f"create table {MARTS_SCHEMA}.{mart} as "
                 f"select * from wh.{MARTS_SCHEMA}.{mart} order by all"
             )
+            described = descriptions.get(mart)
+            metadata = ""
+            if described is not None:
+                _comment(con, mart, described)
+                pairs = ", ".join(f"{key}: {sql_string(value)}" for key, value in described.parquet_metadata().items())
+                metadata = f", kv_metadata {{{pairs}}}"
             parquet = target / "parquet" / f"{mart}.parquet"
             con.execute(
                 f"copy {MARTS_SCHEMA}.{mart} to '{_sql_path(parquet)}' "
-                "(format parquet, compression zstd)"
+                f"(format parquet, compression zstd{metadata})"
             )
             row_counts[mart] = con.execute(
                 f"select count(*) from {MARTS_SCHEMA}.{mart}"
             ).fetchone()[0]
         con.execute("detach wh")
-        con.execute("checkpoint")
+        column_types: dict[str, list[tuple[str, str]]] = {}
+        for mart, column, data_type in con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_catalog = 'publication' and table_schema = ? order by table_name, ordinal_position",
+            [MARTS_SCHEMA],
+        ).fetchall():
+            column_types.setdefault(mart, []).append((column, data_type))
+        (target / DICTIONARY).write_text(
+            dictionary_markdown(descriptions, column_types, SCHEMA_VERSION), encoding="utf-8"
+        )
+        con.execute("checkpoint publication")
     finally:
         con.close()
     return row_counts
+
+
+def _comment(con: duckdb.DuckDBPyConnection, mart: str, described: MartDescription) -> None:
+    """The mart's and its columns' descriptions as DuckDB COMMENTs: what a BI tool shows
+    beside a table and its fields (DBeaver, Superset, Metabase read duckdb_columns())."""
+    con.execute(f"comment on table {MARTS_SCHEMA}.{mart} is {sql_string(described.description)}")
+    published = {name for (name,) in con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = 'publication' and table_schema = ? and table_name = ?",
+        [MARTS_SCHEMA, mart],
+    ).fetchall()}  # fmt: skip
+    for column, text in described.columns.items():
+        if column in published:
+            con.execute(f'comment on column {MARTS_SCHEMA}.{mart}."{column}" is {sql_string(text)}')
 
 
 def import_spark_tables(
@@ -162,6 +213,7 @@ def publish(
     keep: int = 30,
     write_extra=None,
     duckdb_config: dict | None = None,
+    descriptions: dict[str, MartDescription] | None = None,
 ) -> Publication:
     """Write a complete publication beside the current one, then switch the link to it.
 
@@ -182,11 +234,12 @@ def publish(
     folder.mkdir()
     (folder / _UNFINISHED).touch()
 
-    row_counts = write_marts(warehouse_db, folder, marts, duckdb_config)
+    row_counts = write_marts(warehouse_db, folder, marts, duckdb_config, descriptions)
     full_manifest = {
         "published_at": published_at.isoformat(),
         "run_id": run_id,
         "version": version,
+        "schema_version": SCHEMA_VERSION,
         **manifest,
         "row_counts": row_counts,
     }

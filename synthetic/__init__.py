@@ -1,4 +1,5 @@
-"""Synthetic Bắc Giang landing zone (`tthc generate`), see docs/synthetic.md."""
+"""Synthetic Bắc Giang landing zone (`tthc generate`), across the 2025 reform that makes it
+the merged Bắc Ninh (synthetic/reform.py), see docs/synthetic.md."""
 
 from __future__ import annotations
 
@@ -47,16 +48,17 @@ def generate(out: Path, start: date = date(2024, 1, 1), end: date = date(2024, 6
 
     Returns a summary: files written, dossiers, change records (lines), seconds.
     """
-    from . import dossier_writer, portal, province, vneid
+    from . import dossier_writer, portal, portal_766_rules, province, vneid
     from .calendar import WorkCalendar, calendar_rows, day_num
-    from .simulate import simulate
+    from .simulate import default_dossiers, simulate
 
     t0 = time.perf_counter()
     out = Path(out)
     if end < start:
         raise ValueError("end is before start")
     n_days = (end - start).days + 1
-    n = int(dossiers) if dossiers is not None else round(DEFAULT_DOSSIERS_PER_DAY * n_days)
+    n = (int(dossiers) if dossiers is not None
+         else default_dossiers(start, end, DEFAULT_DOSSIERS_PER_DAY))
     if n < 1:
         raise ValueError("dossiers must be >= 1")
     cal = WorkCalendar(start - timedelta(days=60), end + timedelta(days=600))
@@ -69,7 +71,8 @@ def generate(out: Path, start: date = date(2024, 1, 1), end: date = date(2024, 6
     _write_csv(ref / "dvhc.csv", ["ma_dvhc", "ten_dvhc", "cap", "ma_dvhc_cha", "hieu_luc_tu",
                                   "hieu_luc_den", "ma_dvhc_ke_thua"], prov.dvhc_rows)
     _write_csv(ref / "don_vi.csv", ["ma_don_vi", "ten_don_vi", "cap", "ma_dvhc", "ma_don_vi_cha",
-                                    "hieu_luc_tu", "hieu_luc_den"], prov.don_vi_rows)
+                                    "hieu_luc_tu", "hieu_luc_den", "ma_don_vi_ke_thua"],
+               prov.don_vi_rows)
     _write_csv(ref / "tthc.csv", ["ma_tthc", "ten_tthc", "ma_linh_vuc", "ten_linh_vuc",
                                   "cap_thuc_hien", "muc_do_dvc", "co_phi", "thoi_han",
                                   "don_vi_thoi_han", "yeu_cau_ket_qua_giay", "ma_co_quan_cong_bo"],
@@ -121,16 +124,19 @@ def generate(out: Path, start: date = date(2024, 1, 1), end: date = date(2024, 6
 
     # --- portal -----------------------------------------------------------------------------
     fs = portal.final_state(ds, end)
+    # the state of the last extract of the range: what the warehouse scores
+    facts = portal_766_rules.dossier_facts(ds, (d1 + 1) * 86400 - ds.base - 1)
     for month in _months(start, end):
         mrng = np.random.default_rng([seed, 2, int(month.replace("-", ""))])
         synced = portal.synced_list(ds, fs, month, mrng)
-        rows = portal.report_766(ds, fs, month, synced, mrng)
+        scores = portal.month_scores(ds, facts, fs, month, synced, end)
+        rows = portal.report_766(ds, fs, month, synced, mrng, scores)
         folder = f"dvc_portal/{month}"
         if synced.height:
             portal.write_synced(out / folder / f"dvcqg_dongbo_{month}.csv", synced)
             files.append(f"{folder}/dvcqg_dongbo_{month}.csv")
         if rows:
-            total = portal.total_row(rows)
+            total = portal.total_row(rows, scores)
             if _csv_month(month):
                 portal.write_766_csv(out / folder / f"dvcqg_766_{month}.csv", rows, total)
                 files.append(f"{folder}/dvcqg_766_{month}.csv")
@@ -139,7 +145,7 @@ def generate(out: Path, start: date = date(2024, 1, 1), end: date = date(2024, 6
                 files.append(f"{folder}/dvcqg_766_{month}.xlsx")
 
     # --- VNeID ------------------------------------------------------------------------------
-    for d, rows in vneid.snapshots(prov.communes, start, end, np.random.default_rng([seed, 3])):
+    for d, rows in vneid.snapshots(prov, start, end, np.random.default_rng([seed, 3])):
         rel = f"vneid/{d:%Y-%m-%d}/vneid_{d:%Y%m%d}.csv"
         vneid.write(out / rel, rows)
         files.append(rel)

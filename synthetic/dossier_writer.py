@@ -13,7 +13,9 @@ import unicodedata
 import numpy as np
 import polars as pl
 
+from .calendar import day_num
 from .province import PROCEDURES
+from .reform import TWO_LEVEL_DATE
 from .simulate import (
     C_A1,
     C_A2,
@@ -220,9 +222,17 @@ def build_lines(ds: Dossiers, day: int, rows, t, col, seed: int) -> list[str]:
             pl.lit("https://dichvucong.bacgiang.gov.vn/ketqua/"), pl.col("res_link").cast(pl.Utf8),
             pl.lit(".pdf")])).otherwise(pl.lit("")),
         pl.lit('"}]')])).otherwise(pl.lit("[]")))
+    # MaDonViTiepNhan: the system carries the field from TWO_LEVEL_DATE (Nghị định 118/2025),
+    # "" unless the dossier was received at another agency's desk
+    desk_part = []
+    if day >= day_num(TWO_LEVEL_DATE):
+        desk = ds.desk[rows]
+        shown = (desk >= 0) & (is_set(ev[:, C_REC]) | is_set(ev[:, C_REF]))
+        df = df.with_columns(desk=pl.Series(np.where(shown, agency_codes[np.maximum(desk, 0)], "")))
+        desk_part = [pl.lit('", "MaDonViTiepNhan": "'), pl.col("desk")]
     line = pl.concat_str([
         pl.lit('{"MaHoSo": "'), pl.col("MaHoSo"), pl.lit('", "MaTTHC": "'), pl.col("MaTTHC"),
-        pl.lit('", "MaCoQuan": "'), pl.col("MaCoQuan"), pl.lit('", "KenhThucHien": '),
+        pl.lit('", "MaCoQuan": "'), pl.col("MaCoQuan"), *desk_part, pl.lit('", "KenhThucHien": '),
         _int("kenh", "s_kenh"), pl.lit(', "ChuHoSo": "'), pl.col("ten"),
         pl.lit('", "SoGiayToChuHoSo": "'), pl.col("cccd"), pl.lit('", "SoDienThoai": "'),
         pl.col("phone"), pl.lit('", "Email": '),

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -18,8 +19,9 @@ import openpyxl
 import polars as pl
 from openpyxl.styles import Alignment, Font
 
+from . import portal_766_rules as rules766
 from .calendar import day_num
-from .province import PROCEDURES
+from .province import CENTRE, PROCEDURES
 from .simulate import (
     C_A1,
     C_A2,
@@ -41,6 +43,17 @@ COUNT_COLS = ["Tiếp nhận", "Trực tuyến", "Trực tiếp", "BCCI", "Đã 
 SCORE_COLS = ["Điểm Công khai", "Điểm Tiến độ", "Điểm DVCTT", "Điểm Thanh toán", "Điểm Số hóa",
               "Điểm Hài lòng", "Tổng điểm"]
 SCORE_MAX = [18, 20, 12, 10, 22, 18]  # max of each 766 score; total 100
+GROUPS = list(rules766.GROUP_COLUMNS)  # the Điểm columns' groups, in SCORE_COLS order
+# Differences planted between the published Điểm cells and the portal's rules on the dossiers,
+# so that the warehouse's reconciliation has something to find (docs/synthetic.md):
+# (month of every year, agency code or None for the Tổng cộng row, group, portal − rules).
+# Nothing is planted where the group has no rule value (the agency has no row or no dossier).
+PLANTED = (
+    (2, CENTRE, "tien_do", -1.25),
+    (3, None, "tien_do", -0.50),
+    (4, "000.00.11.H04", "tien_do", -0.80),   # Sở Tư pháp
+    (10, CENTRE, "tien_do", -0.60),
+)
 HEADER = ["STT", "Mã đơn vị", "Tên đơn vị"] + COUNT_COLS + SCORE_COLS
 SYNC_HEADER = ["MaHoSo", "MaCoQuan", "TrangThaiHoSo", "KenhThucHien", "NgayTiepNhan",
                "NgayKetThucXuLy", "DuocThanhToanTrucTuyen"]
@@ -117,8 +130,10 @@ def synced_list(ds: Dossiers, fs: pl.DataFrame, month: str, rng: np.random.Gener
     rec = m["rec"].to_numpy() + np.where((u >= 0.028) & (u < 0.031), 3600, 0)
     endt = m["end"].to_numpy() + np.where((u >= 0.031) & (u < 0.034), -1800, 0)
     out = pl.DataFrame({
-        "MaHoSo": mahoso(ds, m["i"].to_numpy()),
-        "MaCoQuan": np.array(ds.agency_codes, dtype=object)[m["agency"].to_numpy()],
+        # explicit dtypes: a month without received dossiers (tiny ranges) gives empty columns
+        "MaHoSo": pl.Series(mahoso(ds, m["i"].to_numpy()), dtype=pl.Utf8),
+        "MaCoQuan": pl.Series(np.array(ds.agency_codes, dtype=object)[m["agency"].to_numpy()].tolist(),
+                              dtype=pl.Utf8),
         "TrangThaiHoSo": status, "KenhThucHien": ch, "rec": rec, "end": endt,
         "ended": m["ended"], "DuocThanhToanTrucTuyen": paid,
     }).filter(pl.Series(keep))
@@ -135,8 +150,81 @@ def synced_list(ds: Dossiers, fs: pl.DataFrame, month: str, rng: np.random.Gener
     return out
 
 
+def month_end_day(month: str) -> int:
+    y, m = int(month[:4]), int(month[5:])
+    return day_num(date(y + (m == 12), m % 12 + 1, 1)) - 1
+
+
+@dataclass
+class MonthScores:
+    """The portal's rule points of one month (portal_766_rules): per agency index and for the
+    province, None where a group is not computable from the dossiers."""
+    month: str
+    agency: list[dict[str, float | None]]
+    province: dict[str, float | None]
+
+
+def month_scores(ds: Dossiers, facts: rules766.DossierFacts, fs: pl.DataFrame, month: str,
+                 synced: pl.DataFrame, range_end: date) -> MonthScores:
+    first, last, last_date = rules766.month_bounds(month, range_end)
+    rules = rules766.rules_on(last_date)
+    n_ag = len(ds.agency_codes)
+    counts = rules766.month_counts(facts, first, last, n_ag, ds.base)
+    # an agency's 3.3 has no sync factor here: its dvctt group lacks 3.1 and 3.2 anyway
+    agency = [rules766.unit_groups(rules, {c: (int(nd[0][a]), int(nd[1][a])) for c, nd in counts.agency.items()})
+              for a in range(n_ag)]
+    return MonthScores(month, agency, rules766.unit_groups(rules, counts.province,
+                                                           _sync_counts(ds, fs, month, synced)))
+
+
+def _sync_counts(ds: Dossiers, fs: pl.DataFrame, month: str, synced: pl.DataFrame) -> tuple[int, int] | None:
+    """1.4 of the province as the warehouse sums it (kpis.md sync_rate_766): per agency, received
+    in the month and in the list / max(received in the month, the list's rows); None when the
+    month has no list (nothing is delivered)."""
+    if not synced.height:
+        return None
+    m = fs.filter(pl.col("received") & (pl.col("rec_month") == month_no(month)))
+    codes = np.array(ds.agency_codes, dtype=object)
+    rec = pl.DataFrame({"MaHoSo": pl.Series(mahoso(ds, m["i"].to_numpy()), dtype=pl.Utf8),
+                        "MaCoQuan": pl.Series(codes[m["agency"].to_numpy()].tolist(), dtype=pl.Utf8)})
+    listed = set(synced["MaHoSo"].to_list())
+    per = (rec.with_columns(hit=pl.col("MaHoSo").is_in(listed))
+           .group_by("MaCoQuan").agg(pl.len().alias("received"), pl.col("hit").sum().alias("hit"))
+           .join(synced.group_by("MaCoQuan").agg(pl.len().alias("listed")), on="MaCoQuan", how="full",
+                 coalesce=True)
+           .fill_null(0))
+    return int(per["hit"].sum()), int(per.select(pl.max_horizontal("received", "listed")).to_series().sum())
+
+
+def _planted(month: str, code: str | None) -> dict[str, float]:
+    return {g: d for mo, c, g, d in PLANTED if mo == int(month[5:]) and c == code}
+
+
+def _publish(groups: dict[str, float | None], fallback: list[float], plant: dict[str, float]) -> list[float]:
+    """The six Điểm cells and Tổng điểm as the portal publishes them (2 decimals): the rule
+    value of each group that has one (plus any planted difference), else the fallback."""
+    vals = []
+    for g, mx, fb in zip(GROUPS, SCORE_MAX, fallback):
+        v = groups.get(g)
+        v = fb if v is None else min(mx, max(0.0, v + plant.get(g, 0.0)))
+        vals.append(float(v))
+    return [round(v, 2) for v in vals] + [round(sum(vals), 2)]
+
+
 def report_766(ds: Dossiers, fs: pl.DataFrame, month: str, synced: pl.DataFrame,
-               rng: np.random.Generator) -> list[list]:
+               rng: np.random.Generator, scores: MonthScores) -> list[list]:
+    """One row per agency valid in the month: the portal drills down to the units of its day,
+    so a dossier of an agency that ended before the month's end (a merged department, a
+    district office) counts under its successor, and every agency under its name of then.
+    The Điểm cells follow the portal's rules on the agency's own dossiers (MaCoQuan, as the
+    warehouse recomputes them) where the warehouse can recompute them (tien_do, so_hoa), plus
+    PLANTED; the other groups are plausible values drawn from the agency's counts."""
+    last = month_end_day(month)
+    names = ds.agency_names
+    if ds.validity is not None:
+        names = ds.validity.names_on(last)
+        moved = ds.validity.resolve(np.arange(len(ds.agency_codes)), last).astype(np.int16)
+        fs = fs.with_columns(agency=pl.Series("agency", moved[fs["agency"].to_numpy()]))
     rec = (fs.filter(pl.col("received") & (pl.col("rec_month") == month_no(month)))
            .group_by("agency").agg(
                pl.len().alias("Tiếp nhận"), (pl.col("channel") == 2).sum().alias("Trực tuyến"),
@@ -148,7 +236,7 @@ def report_766(ds: Dossiers, fs: pl.DataFrame, month: str, synced: pl.DataFrame,
         pl.col("overdue").sum().alias("Quá hạn")))
     syn = synced.group_by("MaCoQuan").agg(pl.len().alias("Đồng bộ"))
     codes = pl.DataFrame({"agency": np.arange(len(ds.agency_codes), dtype=np.int16),
-                          "MaCoQuan": ds.agency_codes, "Tên đơn vị": ds.agency_names})
+                          "MaCoQuan": ds.agency_codes, "Tên đơn vị": names})
     t = (codes.join(rec, on="agency", how="left").join(res, on="agency", how="left")
          .join(syn, on="MaCoQuan", how="left").fill_null(0))
     t = t.filter(pl.sum_horizontal(COUNT_COLS) > 0).sort("MaCoQuan")
@@ -160,14 +248,22 @@ def report_766(ds: Dossiers, fs: pl.DataFrame, month: str, synced: pl.DataFrame,
             counts[j] = max(0, counts[j] + int(rng.choice([-3, -2, -1, 1, 2])))
         recv, online = max(counts[0], 1), counts[1]
         done = max(counts[4], 1)
-        scores = [rng.uniform(13.5, 18), 20 * counts[5] / done * rng.uniform(0.9, 1.0),
-                  12 * online / recv * rng.uniform(0.85, 1.0),
-                  min(10.0, 10 * counts[8] / max(counts[7], 1) * rng.uniform(0.9, 1.1)),
-                  rng.uniform(15, 22), rng.uniform(15.5, 18)]
-        scores = [round(min(float(s), mx), 2) for s, mx in zip(scores, SCORE_MAX)]
-        scores.append(round(sum(scores), 2))
-        rows.append([i + 1, r["MaCoQuan"], r["Tên đơn vị"]] + counts + scores)
+        # drawn for every row, used or not: the stream (and so the counts' noise) stays as it was
+        fallback = [rng.uniform(13.5, 18), 20 * counts[5] / done * rng.uniform(0.9, 1.0),
+                    12 * online / recv * rng.uniform(0.85, 1.0),
+                    min(10.0, 10 * counts[8] / max(counts[7], 1) * rng.uniform(0.9, 1.1)),
+                    rng.uniform(15, 22), rng.uniform(15.5, 18)]
+        fallback = [min(float(s), mx) for s, mx in zip(fallback, SCORE_MAX)]
+        groups = {g: v for g, v in scores.agency[int(r["agency"])].items() if g in ("tien_do", "so_hoa")}
+        rows.append([i + 1, r["MaCoQuan"], r["Tên đơn vị"]] + counts
+                    + _publish(groups, fallback, _planted(month, r["MaCoQuan"])))
     return rows
+
+
+def province_name(month: str) -> str:
+    """The province the portal reports for, at the month's end (code 24 throughout)."""
+    from .reform import TWO_LEVEL_DATE
+    return "Bắc Ninh" if month_end_day(month) >= day_num(TWO_LEVEL_DATE) else "Bắc Giang"
 
 
 def vn_number(v) -> str:
@@ -178,9 +274,18 @@ def vn_number(v) -> str:
     return f"{int(v):,}".replace(",", ".")
 
 
-def total_row(rows: list[list]) -> list:
+def total_row(rows: list[list], scores: MonthScores | None = None) -> list:
+    """Counts: the sum of the agency rows. Điểm cells (with `scores`): the province's own
+    scores, not a sum: the rules where the warehouse recomputes them (tien_do, dvctt,
+    thanh_toan, so_hoa), plus PLANTED; cong_khai and hai_long (and a group without a rule
+    value) the mean of the agency rows' cells."""
     sums = [sum(r[3 + j] for r in rows) for j in range(len(COUNT_COLS))]
-    return [None, None, "Tổng cộng"] + sums + [None] * len(SCORE_COLS)
+    if scores is None:
+        return [None, None, "Tổng cộng"] + sums + [None] * len(SCORE_COLS)
+    k = 3 + len(COUNT_COLS)
+    mean = [sum(r[k + j] for r in rows) / len(rows) for j in range(len(GROUPS))]
+    groups = {g: v for g, v in scores.province.items() if g not in ("cong_khai", "hai_long")}
+    return [None, None, "Tổng cộng"] + sums + _publish(groups, mean, _planted(scores.month, None))
 
 
 def write_766_csv(path, rows: list[list], total: list) -> None:
@@ -199,7 +304,7 @@ def write_766_xlsx(path, rows: list[list], total: list, month: str, rng: np.rand
     ws.title = "TongHop"
     y, mo = month.split("-")
     title = ["CỔNG DỊCH VỤ CÔNG QUỐC GIA", "BÁO CÁO BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP",
-             f"Kỳ báo cáo: Tháng {mo}/{y}", "Đơn vị: UBND tỉnh Bắc Giang"]
+             f"Kỳ báo cáo: Tháng {mo}/{y}", f"Đơn vị: UBND tỉnh {province_name(month)}"]
     ncol = len(HEADER)
     for i, t in enumerate(title, start=1):
         ws.cell(i, 1, t).font = Font(bold=i <= 2)

@@ -15,7 +15,8 @@ Administrative changes modelled (chosen dates, documented in docs/synthetic.md):
   parent 213, its People's Committee and offices end; thị xã Chũ (224) is formed from
   10 communes of Lục Ngạn, with a new People's Committee 000.00.31.H04 and offices.
 The reference files always hold this history; it only affects dossiers when the period
-reaches CHANGE_DATE.
+reaches CHANGE_DATE. The 2025 reform (department mergers, two-level local government, the
+merged Bắc Ninh) is added by synthetic/reform.py at the end of `build`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+
+from . import reform
 
 PROVINCE_CODE = "24"
 CHANGE_DATE = date(2024, 12, 1)
@@ -173,6 +176,7 @@ class Province:
     districts: list[dict]
     # agency tables used by the simulation
     agencies: list[tuple[str, str]] = field(default_factory=list)  # (code, name) in agency-id order
+    reform: object = None          # reform.Reform: the 2025 map (new communes, successors)
 
 
 _SYL1 = ["Tân", "Hồng", "Xuân", "Đông", "Tây", "Nam", "Bắc", "Phúc", "Quang", "Minh", "Thanh",
@@ -265,8 +269,19 @@ def build(rng: np.random.Generator) -> Province:
     tthc = [(p[0], p[1], p[2], p[3], p[4], p[5], 1 if p[11] > 0 else 0, p[6], p[7], p[8], p[9])
             for p in PROCEDURES]
     tthc.sort()
-    return Province(dvhc_rows=dvhc, don_vi_rows=don_vi, tthc_rows=tthc, communes=communes,
+    prov = Province(dvhc_rows=dvhc, don_vi_rows=don_vi, tthc_rows=tthc, communes=communes,
                     districts=districts)
+
+    def new_name() -> str:
+        while True:
+            nm = f"{_SYL1[rng.integers(len(_SYL1))]} {_SYL2[rng.integers(len(_SYL2))]}"
+            if nm not in used_names:
+                used_names.add(nm)
+                return nm
+
+    # after every draw above: the units of 2024 do not depend on the reform
+    prov.reform = reform.apply(prov, rng, new_name)
+    return prov
 
 
 def cong_bo_rows(rng: np.random.Generator, cal, first_year: int, last_year: int) -> list[tuple]:
@@ -304,7 +319,12 @@ def cong_bo_rows(rng: np.random.Generator, cal, first_year: int, last_year: int)
                 from .calendar import num_day
                 pub = num_day(pub_day)
                 unpublished = rng.random() < (0.25 if p[9] in LATE_PUBLISHERS else 0.02)
-                rows.append((p[0], p[9], f"{int(rng.integers(100, 2500)):04d}/QĐ-{ministry}",
+                # from the mergers, the absorbing department publishes (tthc.csv keeps the
+                # catalogue's publisher: it has no validity)
+                publisher = p[9]
+                if num_day(qd_day) >= reform.MERGER_DATE:
+                    publisher = reform.DEPARTMENT_MERGERS.get(publisher, publisher)
+                rows.append((p[0], publisher, f"{int(rng.integers(100, 2500)):04d}/QĐ-{ministry}",
                              eff_d.isoformat(), f"{qd_no}/QĐ-UBND", num_day(qd_day).isoformat(),
                              "" if unpublished else pub.isoformat()))
     rows.sort(key=lambda r: (r[5], r[0], r[4]))

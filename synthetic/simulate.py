@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from . import reform
 from .calendar import WorkCalendar, day_num, holidays
 from .province import CENTRE, CHANGE_DATE, OFFICES, PROCEDURES, Province
 
@@ -79,8 +80,10 @@ class Dossiers:
     vneid: np.ndarray              # int8
     person: np.ndarray             # (n, 4) int32 family, middle, given, misc random
     inflated: np.ndarray
+    desk: np.ndarray               # int16 index of the receiving desk (MaDonViTiepNhan), -1 none
     agency_codes: list = field(default_factory=list)
     agency_names: list = field(default_factory=list)
+    validity: reform.AgencyValidity | None = None
 
 
 def _office_tod(rng, n):
@@ -106,11 +109,15 @@ def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
     """Simulate n dossiers in fixed-size chunks (own seeded stream each), then order them by
     submission time and number them (MaHoSo sequence per agency and day)."""
     codes, names = agency_table(prov)
+    validity = reform.AgencyValidity(prov.don_vi_rows, codes)
     parts = []
     for c, lo in enumerate(range(0, n, CHUNK)):
         m = min(CHUNK, n - lo)
         parts.append(_chunk(prov, cal, start, end, m, np.random.default_rng([seed, 11, c]),
                             knobs or Knobs(), codes))
+        # the 2025 map, from a stream of its own: dossiers before it are what they were
+        _place_in_reformed_map(prov, validity, codes, parts[-1],
+                               np.random.default_rng([seed, 13, c]))
     arrays = {}
     for key in list(parts[0]):  # pop as we go: never two full copies of everything
         chunks = [p.pop(key) for p in parts]
@@ -130,7 +137,90 @@ def simulate(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
     grp_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     seq = np.empty(n, dtype=np.int16)
     seq[o] = ((np.arange(n) - grp_start) % 9999 + 1).astype(np.int16)
-    return Dossiers(n=n, base=base, seq=seq, agency_codes=codes, agency_names=names, **arrays)
+    return Dossiers(n=n, base=base, seq=seq, agency_codes=codes, agency_names=names,
+                    validity=validity, **arrays)
+
+
+TREND_FROM = date(2024, 1, 1)
+
+
+def volume_factor(days: np.ndarray) -> np.ndarray:
+    """Relative dossier volume of each day, whatever the range: +3% a month through 2024
+    (then flat), and the merged province (from TWO_LEVEL_DATE) handles the former Bắc Ninh's
+    dossiers too."""
+    months = np.clip((days - day_num(TREND_FROM)) / 30.4, 0, 12)
+    merged = np.where(days >= day_num(reform.TWO_LEVEL_DATE), 1 + reform.BN_POPULATION_RATIO, 1.0)
+    return (1 + 0.03 * months) * merged
+
+
+def default_dossiers(start: date, end: date, per_day: float) -> int:
+    """The default count: `per_day` on an average day of H1 2024 (the notice's half-year),
+    so that every range has the density of the default one on each of its days."""
+    h1 = volume_factor(np.arange(day_num(TREND_FROM), day_num(date(2024, 6, 30)) + 1))
+    days = volume_factor(np.arange(day_num(start), day_num(end) + 1))
+    return round(per_day * float(days.sum()) / float(h1.mean()))
+
+
+def _place_in_reformed_map(prov: Province, validity: reform.AgencyValidity, codes: list[str],
+                           part: dict, rng: np.random.Generator) -> None:
+    """Move the chunk's dossiers submitted from TWO_LEVEL_DATE onto the two-level map, follow
+    successors for agencies that ended before a dossier's date (department mergers, district
+    agencies), and draw the receiving desks (Nghị định 118/2025).
+    A dossier submitted from TWO_LEVEL_DATE is placed in the new map (so the former Bắc Ninh's
+    agencies only have dossiers submitted from that day); one submitted before keeps its
+    agency unless that agency ended before the dossier's date (reorganisation.md: its
+    reception date, its submission date when never received; a reception after the generated
+    range is not in the files, so then the submission date): then it goes to the successor,
+    so that every dossier's agency is valid on the dossier's date."""
+    rf = prov.reform
+    aidx = {c: i for i, c in enumerate(codes)}
+    agency, level, day = part["agency"], part.pop("level"), part.pop("unit_day")
+    n = len(agency)
+    two_level = day_num(reform.TWO_LEVEL_DATE)
+    post = part.pop("sub_day") >= two_level
+    pop = np.array([nc["population"] for nc in rf.new_communes], dtype=float)
+    new_ag = np.array([aidx[nc["agency"]] for nc in rf.new_communes])
+    bn_share = pop[[nc["part"] == "BN" for nc in rf.new_communes]].sum() / pop.sum()
+    u_part = rng.random(n)
+    # communes: the new commune-level units of both territories, by population
+    m = post & (level == 0)
+    agency[m] = new_ag[rng.choice(len(pop), int(m.sum()), p=pop / pop.sum())]
+    # former district procedures: land to the district's land-registry branch, the rest to a
+    # new commune of the old district (by population); the former Bắc Ninh's share of them
+    # to its old districts, by population
+    dcodes = list(rf.districts)
+    dist_of = np.full(len(codes), -1)
+    land_of = np.zeros(len(codes), dtype=bool)
+    for code, d in rf.district_of_agency.items():
+        dist_of[aidx[code]] = dcodes.index(d)
+        land_of[aidx[code]] = code.split(".")[2] == f"{reform.LAND_OFFICE}"
+    m = post & (level == 1)
+    dist = dist_of[agency]
+    land = land_of[agency]
+    bn = [k for k, c in enumerate(dcodes) if rf.districts[c]["part"] == "BN"]
+    w_bn = np.array([rf.districts[dcodes[k]]["weight"] for k in bn])
+    to_bn = m & (u_part < bn_share)
+    dist = np.where(to_bn, np.array(bn)[rng.choice(len(bn), n, p=w_bn / w_bn.sum())], dist)
+    for k, code in enumerate(dcodes):
+        info = rf.districts[code]
+        mk = m & (dist == k)
+        agency[mk & land] = aidx[info["land"]]
+        mc = mk & ~land
+        ids = np.array(list(info["new"]))
+        w = np.array([info["new"][i] for i in ids], dtype=float)
+        agency[mc] = new_ag[ids[rng.choice(len(ids), int(mc.sum()), p=w / w.sum())]]
+    # the provincial service centre: the former Bắc Ninh's share at its second site
+    m = post & (level == 2) & (agency == aidx[CENTRE]) & (u_part < bn_share)
+    agency[m] = aidx[reform.FORMER_CENTRE[0]]
+    # successors of agencies that ended before the dossier's date
+    agency[:] = validity.resolve(agency, day).astype(agency.dtype)
+    # receiving desk: some dossiers handed in person from TWO_LEVEL_DATE, at any one-stop desk
+    desks = np.r_[new_ag, aidx[CENTRE], aidx[reform.FORMER_CENTRE[0]]]
+    w = np.r_[pop, 0.1 * pop.sum(), 0.1 * pop.sum()]
+    drawn = desks[rng.choice(len(desks), n, p=w / w.sum())]
+    elsewhere = ((day >= two_level) & part.pop("received_in_range") & (part["channel"] == 1)
+                 & (rng.random(n) < reform.P_DESK_ELSEWHERE) & (drawn != agency))
+    part["desk"] = np.where(elsewhere, drawn, -1).astype(np.int16)
 
 
 def _chunk(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
@@ -169,7 +259,7 @@ def _chunk(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
         for t0 in (min(tet[i:i + 5]) for i in range(0, len(tet), 5)):
             w = np.where((days >= t0 - 7) & (days < t0) & work, w * 1.35, w)
             w = np.where((days > t0 + 6) & (days <= t0 + 16) & work, w * 0.7, w)
-    w = w * (1 + 0.03 * ((days - d_start) / 30.4))
+    w = w * volume_factor(days)
     w_work = np.where(work, w, 0.0)
     sub_day = np.where(online, rng.choice(days, n, p=w / w.sum()),
                        rng.choice(days, n, p=w_work / w_work.sum()))
@@ -378,4 +468,7 @@ def _chunk(prov: Province, cal: WorkCalendar, start: date, end: date, n: int,
         "appt0": rel(appt0, accepted), "truoc1": rel(appt0, sup1), "moi1": rel(moi1, ans1),
         "truoc2": rel(moi1, sup2), "moi2": rel(moi2, ans2), "method": method,
         "paid": paid.astype(np.int8), "exempt": exempt, "digit": digit, "docs": docs, "eresult": eresult,
-        "rating": rating.astype(np.int8), "vneid": vneid, "person": person, "inflated": inflated}
+        "rating": rating.astype(np.int8), "vneid": vneid, "person": person, "inflated": inflated,
+        "level": level, "sub_day": sub_day,
+        "unit_day": np.where(accepted & (rec_day <= d_end), rec_day, sub_day),
+        "received_in_range": accepted & (rec_day <= d_end)}

@@ -62,6 +62,11 @@ def build_env(root: Path, landing: Path | None = None, pii_key: str = "test-pii-
     }
 
 
+def build_env_without_key() -> dict:
+    """This process's environment without TTHC_PII_KEY: a command that needs no key."""
+    return {k: v for k, v in os.environ.items() if k != "TTHC_PII_KEY"}
+
+
 def run_tthc(args: list[str], env: dict, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [TTHC, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,

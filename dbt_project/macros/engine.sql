@@ -102,3 +102,13 @@
 {% macro duckdb__null_safe_equal(left_expr, right_expr) -%}
     {{ left_expr }} is not distinct from {{ right_expr }}
 {%- endmacro %}
+
+{#- The ISO week of a date as 'YYYY-Www' (Monday to Sunday; week 1 holds the year's first
+    Thursday): the week's Thursday gives both the ISO year and, from its day of the year, the
+    week number. Written with add_days and iso_day_of_week, so both engines read it alike. -#}
+{% macro iso_week_label(date_expr) -%}
+    {%- set thursday = add_days(date_expr, '4 - ' ~ iso_day_of_week(date_expr)) -%}
+    cast(extract(year from {{ thursday }}) as {{ dbt.type_string() }})
+        || '-W'
+        || lpad(cast(cast(floor((extract(doy from {{ thursday }}) - 1) / 7.0) as integer) + 1 as {{ dbt.type_string() }}), 2, '0')
+{%- endmacro %}

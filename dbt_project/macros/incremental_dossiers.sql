@@ -57,9 +57,9 @@
 {%- endmacro %}
 
 {#- Pre-hook of int_figures__dossier_periods: drop the rows of the changed dossiers and of
-    every month whose bounds are no longer those of int_calendar__periods (the month that
-    holds data_through ends on it, so it moves every night; a month may also vanish).
-    The model then recomputes every month without rows, for all dossiers. -#}
+    every month or week whose bounds are no longer those of int_calendar__periods (the month
+    and the week that hold data_through end on it, so they move every night; one may also
+    vanish). The model then recomputes every period without rows, for all dossiers. -#}
 {% macro delete_changed_dossier_periods() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
@@ -68,7 +68,7 @@
             or not exists (
                 select 1
                 from {{ ref('int_calendar__periods') }} as periods
-                where periods.period_type = 'month'
+                where periods.period_type in ('month', 'week')
                     and periods.period_type = {{ this }}.period_type
                     and periods.period = {{ this }}.period
                     and periods.period_start_at = {{ this }}.period_start_at

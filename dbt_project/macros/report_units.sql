@@ -1,9 +1,16 @@
+{#- The columns of a roll-up position (int_units__rollup), which every counted row carries. -#}
+{% macro rollup_position_columns() -%}
+    {{ return(['district_code', 'tier_code', 'province_code']) }}
+{%- endmacro %}
+
 {#- True when a counted row sits at a roll-up position of int_units__rollup (the position's
     columns, compared null-safely: a row without a district matches the position "none").
     With int_units__rollup, the one place that says which report units a counted row counts
     toward. -#}
 {% macro at_rollup_position(rollup_alias, counted_alias) -%}
-    {{ null_safe_equal(rollup_alias ~ '.district_code', counted_alias ~ '.district_code') }}
+    {%- for column in rollup_position_columns() %}
+    {% if not loop.first %}and {% endif %}{{ null_safe_equal(rollup_alias ~ '.' ~ column, counted_alias ~ '.' ~ column) }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The report unit a counted row is summed into at a roll-up position: its own unit at the

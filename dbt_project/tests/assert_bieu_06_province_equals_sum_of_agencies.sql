@@ -1,5 +1,9 @@
--- A failure means the province row of Biểu 06 does not count exactly the dossiers of its
--- agencies: a dossier was lost or counted twice between the agency and province roll-ups.
+-- A failure means the province rows of Biểu 06 do not count exactly the dossiers of its
+-- agencies, or its tier rows not exactly those of its provinces (reorganisation.md: the
+-- province rows of a period sum to its agency rows, the tier rows to its province rows): a
+-- dossier was lost or counted twice between the roll-ups, or a dossier has an agency without a
+-- province (its agency's ma_dvhc reaches no `tinh` up dvhc.csv on its date).
+{%- set columns = bieu_06_count_columns() %}
 with
 
 bieu_06 as (
@@ -8,34 +12,38 @@ bieu_06 as (
 
 ),
 
-sum_agencies as (
+sum_levels as (
 
     select
         period_type,
         period,
-        sum(total) as total,
-        sum(resolved) as resolved,
-        sum(in_progress_overdue) as in_progress_overdue
+        level,
+        {% for column in columns -%}
+        sum({{ column }}) as {{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
     from bieu_06
-    where level = 'agency'
-    group by period_type, period
+    where level in ('agency', 'tier', 'province')
+    group by period_type, period, level
 
 ),
 
 final as (
 
     select
-        sum_agencies.period_type,
-        sum_agencies.period
-    from sum_agencies
-    left join bieu_06 as province_rows
-        on province_rows.level = 'province'
-        and province_rows.period_type = sum_agencies.period_type
-        and province_rows.period = sum_agencies.period
-    where province_rows.total is null
-        or province_rows.total <> sum_agencies.total
-        or province_rows.resolved <> sum_agencies.resolved
-        or province_rows.in_progress_overdue <> sum_agencies.in_progress_overdue
+        agency_sums.period_type,
+        agency_sums.period,
+        other_sums.level
+    from sum_levels as agency_sums
+    cross join (select 'tier' as level union all select 'province' as level) as other_levels
+    left join sum_levels as other_sums
+        on other_sums.period_type = agency_sums.period_type
+        and other_sums.period = agency_sums.period
+        and other_sums.level = other_levels.level
+    where agency_sums.level = 'agency'
+        and (other_sums.level is null
+        {%- for column in columns %}
+            or other_sums.{{ column }} <> agency_sums.{{ column }}
+        {%- endfor %})
 
 )
 

@@ -5,7 +5,20 @@ cell is ``STT``), one row per agency, and a ``Tổng cộng`` row. Cells hold nu
 Vietnamese-formatted text, mixed within a column, so the workbook is read with openpyxl
 (cell types kept: a numeric cell 17.43 is 17.43, while the text ``17.43`` is invalid)
 and every cell is turned into Vietnamese text, then parsed by one rule for both variants.
-The ``Tổng cộng`` row is checked against the sum of the agency rows, then set aside.
+
+The ``Tổng cộng`` row is not a data row: it is neither loaded into ``portal_766`` nor
+quarantined, so ``rows read = loaded + quarantined`` counts agency rows only. Its count cells
+are sums, checked against the agency rows (``checks["total_row"]``). Its ``Điểm …`` cells are
+the province's own published scores (sources.md 2a, portal_766.md): they go to the raw table
+``portal_766_totals`` (raw_layer.PORTAL_766_TOTALS), written by this same load into the same
+month partition: one row per report, zero rows when the report has no ``Tổng cộng`` row, so
+that a re-delivery replaces the month's scores as a whole, like the agency rows.
+Why a table of its own rather than the row kept in ``portal_766`` with a flag: the agency
+table keeps its grain (one row per agency, ``ma_don_vi`` not null and unique, checked by its
+GX suite), its door rules and its count identity unchanged, and no reader of it has to
+filter the total out. The totals row never holds back an agency row: no row, several rows
+(the first is checked and kept) or a score cell that is not a number in [0, 100] (kept
+blank) are warnings on the file, nothing more.
 """
 
 from __future__ import annotations
@@ -50,12 +63,16 @@ from ingest.raw_layer import (
     PORTAL_766_COUNTS,
     PORTAL_766_HEADERS,
     PORTAL_766_SCORES,
+    PORTAL_766_TOTALS,
     partition_path,
     quarantine_path,
+    write_parquet_atomically,
 )
 from ingest.reference.lookup import ReferenceMissing, known_codes
 
 TABLE = "portal_766"
+TOTALS_TABLE = "portal_766_totals"
+MAX_SCORE = 100.0  # Tổng điểm's maximum; no group's score is above it either
 SOURCE = "dvc_portal"
 SHEET = "TongHop"
 TOTAL_LABEL = "tổng cộng"
@@ -209,7 +226,9 @@ def read_report_766(
     agencies: pl.Series | None,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
 ):
-    """(loaded rows, quarantine rows, rows read, warnings, checks). Raises FileRejected."""
+    """(loaded rows, quarantine rows, rows read, warnings, checks, totals row). The totals
+    row: the ``Điểm …`` cells of the ``Tổng cộng`` row (PORTAL_766_TOTALS, 0 or 1 row).
+    Raises FileRejected."""
     warnings: list[str] = []
     if path.name.endswith(".xlsx"):
         frame, (title, *more) = _read_xlsx(path, max_unpacked_bytes)
@@ -272,6 +291,7 @@ def read_report_766(
     )
 
     checks = {"total_row": _check_total(rows, totals, rel, warnings)}
+    province_scores = _province_scores(totals, month, rel, warnings)
     good = rows.filter(pl.col("reason").is_null()).with_columns(
         [pl.col(f"_n_{c}").cast(pl.Int64).alias(c) for c in INTEGRAL]
         + [pl.col(f"_n_{c}").alias(c) for c in PORTAL_766_SCORES]
@@ -285,7 +305,38 @@ def read_report_766(
         bad.get_column("reason"),
         bad.get_column("_raw_text"),
     )
-    return conform(good, PORTAL_766), quarantined, rows.height, warnings, checks
+    return conform(good, PORTAL_766), quarantined, rows.height, warnings, checks, province_scores
+
+
+def _province_scores(
+    totals: pl.DataFrame, month: str, rel: str, warnings: list[str]
+) -> pl.DataFrame:
+    """The first ``Tổng cộng`` row's ``Điểm …`` cells (the one _check_total checks). A cell
+    that is not a Vietnamese number, or lies outside [0, 100], is kept blank with a warning
+    (names only): the province's score is then ``no_portal_value``, never a wrong number."""
+    first = totals.head(1)
+    unusable = [
+        c
+        for c in PORTAL_766_SCORES
+        if first.height
+        and (
+            first.select(vietnamese_number_invalid(pl.col(c))).item()
+            or not 0 <= (first.get_column(f"_n_{c}").item() or 0) <= MAX_SCORE
+        )
+    ]
+    if unusable:
+        warnings.append(
+            f"{rel}: the Tổng cộng row's score cell(s) {', '.join(unusable)} are not numbers in "
+            f"[0, {MAX_SCORE:g}]: kept blank"
+        )
+    scores = first.with_columns(
+        [
+            (pl.lit(None, pl.Float64) if c in unusable else pl.col(f"_n_{c}")).alias(c)
+            for c in PORTAL_766_SCORES
+        ]
+        + [pl.lit(month).alias("_report_month"), pl.lit(rel).alias("_source_file")]
+    )
+    return conform(scores, PORTAL_766_TOTALS)
 
 
 def _check_total(rows: pl.DataFrame, totals: pl.DataFrame, rel: str, warnings: list[str]) -> dict:
@@ -293,7 +344,7 @@ def _check_total(rows: pl.DataFrame, totals: pl.DataFrame, rel: str, warnings: l
         warnings.append(f"{rel}: no Tổng cộng row: the province totals could not be checked")
         return {"passed": False, "details": {"problem": "no Tổng cộng row"}}
     if totals.height > 1:
-        warnings.append(f"{rel}: {totals.height} Tổng cộng rows; the first one is checked")
+        warnings.append(f"{rel}: {totals.height} Tổng cộng rows; the first one is checked and kept")
     sums = rows.select([pl.col(f"_n_{c}").sum().alias(c) for c in PORTAL_766_COUNTS]).row(
         0, named=True
     )
@@ -334,12 +385,15 @@ def load_report_766(
         agencies = None
         result.warnings.append("reference don_vi not loaded: agency codes not checked")
     try:
-        loaded, quarantined, rows_read, warnings, checks = read_report_766(
+        loaded, quarantined, rows_read, warnings, checks, province_scores = read_report_766(
             Path(landing_dir) / landed.path, landed.path, month, agencies, max_unpacked_bytes
         )
     except FileRejected as exc:
         result.rejected = rejected_message(landed.path, str(exc), raw_path)
         return result
+    # before the agency rows; a load stopped between the two saves no load record for this
+    # delivery, so the next build loads the file again (catch_up.is_stale)
+    write_parquet_atomically(province_scores, partition_path(warehouse_dir, TOTALS_TABLE, month))
     record_load(
         result, warehouse_dir, loaded, quarantined, rows_read,
         raw_path, quarantine_path(warehouse_dir, TABLE, month),

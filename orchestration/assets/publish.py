@@ -14,10 +14,11 @@ import duckdb
 from orchestration import catch_up, timings
 from orchestration.assets.transform import published_marts
 from orchestration.checks.freshness import FRESHNESS_CHECK_KEYS
-from orchestration.dbt_manifest import MANIFEST_PATH, manifest_digest
+from orchestration.dbt_manifest import MANIFEST_PATH, load_manifest, manifest_digest
 from orchestration.load_records import read_all_records
 from orchestration.resources import WarehouseResource
 from publish import data_quality, gate
+from publish.descriptions import mart_descriptions
 from publish.publication import PublishInProgress, import_spark_tables, publish, publish_lock
 from publish.reports import write_dbt_docs, write_reports
 
@@ -239,6 +240,8 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         keep=warehouse.publications_kept,
         write_extra=lambda folder, full_manifest: write_all_reports(folder, full_manifest, settings),
         duckdb_config=settings.duckdb_config(),
+        # written once in the dbt YAML, carried into COMMENTs, Parquet metadata, dictionary.md
+        descriptions=mart_descriptions(load_manifest(), MARTS) | {"data_quality": data_quality.DESCRIPTION},
     )
     return dg.MaterializeResult(
         metadata={

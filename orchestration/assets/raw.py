@@ -134,7 +134,10 @@ def _partitioned_raw_asset(
                 # (data_quality), not a rejected file
                 skipped.append(key)
                 continue
-            if not force and not catch_up.is_stale(settings, inventory, table, key, unfinished):
+            if not force and not (
+                catch_up.is_stale(settings, inventory, table, key, unfinished)
+                or _companion_missing(settings, table, key)
+            ):
                 record = read_partition_record(settings.warehouse_dir, table, key)
                 if record is not None and record.run_id == context.run_id:
                     # loaded by an earlier attempt of this step (a retry): its checks
@@ -217,6 +220,19 @@ def keep_traceback(settings: Settings, table: str, key: str) -> Path:
     return path
 
 
+def _companion_missing(settings: Settings, table: str, key: str) -> bool:
+    """An accepted partition without its companion partitions (raw_layer.COMPANION_TABLES:
+    loaded before the companion table existed, e.g. a 766 report without portal_766_totals)
+    is loaded again, so that an upgraded warehouse gets them from the unchanged files."""
+    record = read_partition_record(settings.warehouse_dir, table, key)
+    if record is None or record.rejected:
+        return False
+    return any(
+        not raw_layer.partition_path(settings.warehouse_dir, companion, key).exists()
+        for companion in raw_layer.COMPANION_TABLES.get(table, ())
+    )
+
+
 def _validate_partitions(settings: Settings, table: str, records: list[LoadRecord]) -> dict | None:
     """Run the source's GX suite on each batch (partition) loaded in this run.
 
@@ -224,20 +240,28 @@ def _validate_partitions(settings: Settings, table: str, records: list[LoadRecor
     month's 766 report), and a failure must name the batch. validate_batches validates the
     union once with each expectation in its per-batch form, and falls back to one
     validation per batch when anything fails.
+
+    The companion tables written by the same loads (raw_layer.COMPANION_TABLES: the 766
+    report's Tổng cộng scores) are validated with their own suites in the same check, their
+    batches named ``<table>/<partition>``: no raw table escapes the door's checks.
     """
-    paths = {
-        r.partition_key: raw_layer.partition_path(settings.warehouse_dir, table, r.partition_key)
-        for r in records
-        if r.rows_loaded
-    }
-    paths = {key: path for key, path in sorted(paths.items()) if path.exists()}
-    if not paths:
-        return None
     from expectations.worker import validate_files  # GX itself is imported by the worker
 
-    # one GX validation for many batches, each expectation kept per batch (see
-    # validate_batches); ~0.2 s per batch when each batch was validated on its own
-    return summarize_batches(validate_files(table, paths))
+    summaries: dict[str, dict] = {}
+    for name in (table, *raw_layer.COMPANION_TABLES.get(table, ())):
+        paths = {
+            r.partition_key: raw_layer.partition_path(settings.warehouse_dir, name, r.partition_key)
+            for r in records
+            if r.rows_loaded or name != table
+        }
+        paths = {key: path for key, path in sorted(paths.items()) if path.exists()}
+        if not paths:
+            continue
+        # one GX validation for many batches, each expectation kept per batch (see
+        # validate_batches); ~0.2 s per batch when each batch was validated on its own
+        found = validate_files(name, paths)
+        summaries |= found if name == table else {f"{name}/{k}": v for k, v in found.items()}
+    return summarize_batches(summaries) if summaries else None
 
 
 def summarize_batches(summaries: dict[str, dict]) -> dict:
@@ -278,7 +302,8 @@ raw_portal_766 = _partitioned_raw_asset(
         s.landing_dir, s.warehouse_dir, month, max_unpacked_bytes=s.max_unpacked_bytes
     ),
     "Agency rows of the monthly 766 report of the national portal (xlsx or csv), Vietnamese "
-    "numbers parsed; the Tổng cộng row checked against their sum, then set aside.",
+    "numbers parsed; the Tổng cộng row checked against their sum, and its Điểm cells (the "
+    "province's published scores) written to raw/portal_766_totals/<month> by the same load.",
     with_total_row=True,
 )
 raw_portal_synced = _partitioned_raw_asset(

@@ -83,7 +83,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     settings = warehouse.settings
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     # a night recomputes only the dossiers of the new days (orchestration/dbt_increment.py)
-    increment = dbt_increment.prepare(settings)
+    increment = dbt_increment.prepare(
+        settings, full_refresh=context.run.tags.get(dbt_increment.FULL_REFRESH_TAG) == "true"
+    )
     context.log.info(increment.describe())
     with timed(settings.warehouse_dir, "dbt", context.run_id,
                increment="full" if increment.full_refresh else len(increment.changed_days)):  # fmt: skip

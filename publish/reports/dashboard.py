@@ -1,46 +1,95 @@
 """dashboard.html: one self-contained page (plotly's JavaScript inlined once; no CDN, no web
 fonts, no external script), so it opens offline from a file share or an e-mail attachment.
 
-Every headline number sits in an element with ``data-kpi`` (the KPI code) and ``data-value``
-(the unrounded value as the marts hold it), so a test or a scraper can read it back.
+The page is rendered from Jinja2 templates (publish/reports/templates/, autoescape on). Its
+filters (period, including the latest ISO weeks; tier; district while districts existed;
+agency) work offline: the aggregated figures they need are embedded once as JSON
+(``dashboard_data``) and a small inline script (templates/dashboard.js) redraws the cards, the
+trends, the rankings (best and worst 15) and the searchable ranking table from them.
 
-A name, code or message from the data is shown as text: ``e`` escapes it in the HTML,
-``plot_texts`` (safe_text) in plotly's traces, whose labels would otherwise render its markup.
+Every headline number sits in an element with ``data-kpi`` (the KPI code) and ``data-value``
+(the unrounded value as the marts hold it), so a test or a scraper can read it back; the
+script keeps both up to date when a filter changes.
+
+A name, code or message from the data is shown as text: Jinja escapes it in the HTML,
+``plot_texts`` (safe_text) in the plotly traces drawn here, the script's ``plotText`` in those
+it draws, and ``script_json`` keeps the embedded JSON from closing its ``<script>``.
 """
 
 from __future__ import annotations
 
-import html
 import json
-from datetime import date
+import math
+from datetime import date, datetime
+from functools import cache
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 import polars as pl
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from publish.reports.labels import (
+    DECIMAL_SYMBOL,
+    GROUP_SYMBOL,
     HEADLINE_KPIS,
+    KPI_DEFINITIONS,
     KPI_LABELS,
     LOWER_IS_BETTER,
     NOTICE_CARD_LABEL,
     NOTICE_NAME,
     RANKED_KPIS,
+    SEVERITY_LABELS,
+    SOURCE_LABELS,
     VNEID_KPI,
+    check_kind,
+    check_label,
+    code_label,
     fmt_date,
+    fmt_decimal,
     fmt_int,
     fmt_kpi,
     fmt_pct,
+    group_766_max_points,
     notice_figures,
     period_label,
+    period_short,
     province_place,
+    warning_label,
 )
 from publish.reports.marts import Marts, Period
 from publish.reports.safe_text import plot_texts
+from publish.reports.year_on_year import COMPARED_KPIS, year_on_year
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
+PLOT_SEPARATORS = DECIMAL_SYMBOL + GROUP_SYMBOL  # plotly: decimal, then thousands (Babel's vi_VN)
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 DETAIL_ROWS = 15  # dossiers listed per agency in the page; the CSVs hold them all
+RANKED_SHOWN = 15  # best and worst agencies drawn per ranking; the table lists them all
+
+# Period types in the filter, in its order. Weeks: only the latest RECENT_WEEKS are embedded,
+# at every level; the marts hold every week for BI. Size: plotly.js is 4.8 MB; the figures
+# take ~48 bytes per unit and period (compact()), so ~300 agencies + tiers + districts × (13
+# weeks + 24 months + 8 quarters + 4 halves + 2 years) ≈ 0.8 MB, plus ~0.1 MB of monthly
+# Biểu 06 counts; all 104 weeks of two years would add another ~1.4 MB for a view the weekly
+# briefing never goes back to.
+FILTER_PERIOD_TYPES = ("week", "month", "quarter", "half", "year")
+RECENT_WEEKS = 13
+PERIOD_TYPE_LABELS = {
+    "week": f"Tuần ({RECENT_WEEKS} tuần gần nhất)",
+    "month": "Tháng",
+    "quarter": "Quý",
+    "half": "6 tháng",
+    "year": "Năm",
+}
+TIER_LABELS = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
+VOLUME_COLUMNS = {
+    "received_online": "Tiếp nhận trực tuyến",
+    "received_in_person_postal": "Tiếp nhận trực tiếp và BCCI",
+    "resolved": "Đã giải quyết",
+    "in_progress_overdue": "Đang giải quyết quá hạn",
+}
 MEASURE_LABELS = {
     "received": "Tiếp nhận",
     "received_online": "Trực tuyến",
@@ -53,16 +102,54 @@ MEASURE_LABELS = {
     "paid_online": "Thanh toán trực tuyến",
     "synced": "Đồng bộ",
 }
-STATUS_LABELS = {
-    "match": "Khớp",
-    "mismatch": "Lệch",
-    "no_portal_row": "Không có trên Cổng",
-    "no_system_data": "Không có trong hệ thống",
-}
+GROUPS_766 = ["cong_khai", "tien_do", "dvctt", "thanh_toan", "so_hoa", "hai_long", "total"]
+REASONS_LATE = ["ended_late", "more_than_one_supplement", "waiting_supplement_late", "open_past_due"]
 
 
-def e(value) -> str:
-    return html.escape("" if value is None else str(value))
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("publish.reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(fmt_int=fmt_int, fmt_pct=fmt_pct, fmt_kpi=fmt_kpi, fmt_date=fmt_date, jsv=json_value)
+    env.globals.update(kpi_labels=KPI_LABELS)
+    return env
+
+
+def render(template: str, **context) -> Markup:
+    return Markup(environment().get_template(template).render(**context))
+
+
+def json_value(value) -> str:
+    """A number for a data-value attribute: JSON, unrounded; empty for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return json.dumps(value)
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` that
+    could close the element or open a comment, whatever a name from the data holds."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+def num(text, **attrs) -> dict:
+    """A right-aligned table cell (numbers); ``attrs`` become data attributes."""
+    return {"text": text, "num": True, "css": None, "attrs": {k.replace("_", "-"): v for k, v in attrs.items()}}
+
+
+def cell(text, css: str | None = None, **attrs) -> dict:
+    """A text cell; ``css`` its class (``name``: a unit's name, kept readable in wide tables)."""
+    return {"text": text, "num": False, "css": css, "attrs": {k.replace("_", "-"): v for k, v in attrs.items()}}
 
 
 def render_dashboard(
@@ -78,10 +165,13 @@ def render_dashboard(
     # the notice sits beside its own half-year of its own province only
     notice = notice_figures(period, province.code if province else None)
     place = province_place(province.name if province else None) or "toàn tỉnh"
+    data = dashboard_data(marts, period, notice is not None)
     sections = [
         headline_section(marts, period, notice),
-        trends_section(marts),
-        rankings_section(marts, period),
+        year_on_year_section(marts),
+        trends_section(data),
+        rankings_section(data),
+        portal_766_section(marts),
         reconciliation_section(marts),
         vneid_section(marts),
         publication_section(marts),
@@ -94,196 +184,411 @@ def render_dashboard(
         if period
         else "chưa có dữ liệu"
     )
-    return PAGE.format(
-        plotly_js=plotly.offline.get_plotlyjs(),
-        style=STYLE,
-        place=e(place),
-        period=e(period_text),
-        period_code=e(period.period if period else ""),
-        data_through=e(fmt_date(data_through)),
-        data_through_iso=e(data_through.isoformat() if data_through else ""),
-        published_at=e(manifest.get("published_at", "–")),
-        version=e(manifest.get("version", "–")),
-        body="\n".join(sections),
+    return render(
+        "dashboard.html.j2",
+        plotly_js=Markup(plotly.offline.get_plotlyjs()),
+        data_json=script_json(data),
+        place=place,
+        period_text=period_text,
+        period_code=period.period if period else "",
+        data_through=fmt_date(data_through),
+        data_through_iso=data_through.isoformat() if data_through else "",
+        published_at=fmt_timestamp(manifest.get("published_at")),
+        version=manifest.get("version", "–"),
+        sections=[s for s in sections if s],
+        has_filters=bool(data["periods"]),
+        period_types=PERIOD_TYPE_LABELS,
     )
+
+
+def fmt_timestamp(value: str | None) -> str:
+    """'2026-11-30T20:40:38+07:00' → '20:40 ngày 30/11/2026' (the manifest's ISO time, as a
+    reader writes it); anything unreadable as it is."""
+    if not value:
+        return "–"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{moment:%H:%M} ngày {fmt_date(moment.date())}"
+
+
+# --- the embedded figures ---------------------------------------------------------------------
+
+def period_key(period_type: str, period: str) -> str:
+    return f"{period_type}|{period}"
+
+
+def dashboard_data(marts: Marts, headline: Period | None, notice: bool) -> dict:
+    """The figures the filters need, aggregated as the marts hold them (no dossier, no person):
+
+    - ``periods``: the latest RECENT_WEEKS weeks, then every month, quarter, half and year;
+    - ``units``: per level, ``[code, name]`` (the latest name); agencies also carry their tier
+      and district (dim_units when published, else the district most of their dossiers carry);
+    - ``values[period][level][i]``: per headline KPI ``compact(...)`` of the i-th unit of that
+      level, or null;
+    - ``volumes[level][i][m]``: the Biểu 06 counts of VOLUME_COLUMNS of month m;
+    - ``targets[kpi][year]``: chi_tieu.csv as kpi_values carries it.
+    """
+    all_periods = marts.periods(FILTER_PERIOD_TYPES)
+    weeks = [p for p in all_periods if p.period_type == "week"][-RECENT_WEEKS:]
+    periods = weeks + [p for p in all_periods if p.period_type != "week"]
+    keys = {(p.period_type, p.period) for p in periods}
+    units = unit_lists(marts)
+    index = {level: {row[0]: i for i, row in enumerate(rows)} for level, rows in units.items()}
+
+    values: dict[str, dict[str, list]] = {}
+    targets: dict[str, dict[str, float]] = {}
+    ends = {(p.period_type, p.period): p.end for p in periods}
+    kpi_position = {code: i for i, code in enumerate(HEADLINE_KPIS)}
+    rows = marts.rows(
+        "select period_type, period, level, unit_code, kpi_code, numerator, denominator, value, "
+        "meets_target, target from marts.kpi_values where kpi_code in "
+        f"({', '.join(repr(code) for code in HEADLINE_KPIS)})"
+    )
+    for period_type, period, level, unit_code, kpi, numerator, denominator, value, meets, target in rows:
+        if (period_type, period) not in keys or unit_code not in index.get(level, {}):
+            continue
+        by_level = values.setdefault(period_key(period_type, period), {})
+        slots = by_level.setdefault(level, [None] * len(units[level]))
+        i = index[level][unit_code]
+        if slots[i] is None:
+            slots[i] = [None] * len(HEADLINE_KPIS)
+        slots[i][kpi_position[kpi]] = compact(numerator, denominator, clean(value), meets)
+        if target is not None:
+            targets.setdefault(kpi, {})[str(ends[(period_type, period)].year)] = clean(target)
+
+    months = [p for p in periods if p.period_type == "month"]
+    month_index = {p.period: i for i, p in enumerate(months)}
+    volumes: dict[str, list] = {level: [None] * len(rows) for level, rows in units.items()}
+    for row in marts.rows(
+        f"select level, unit_code, period, {', '.join(VOLUME_COLUMNS)} from marts.bieu_06 "
+        "where period_type = 'month'"
+    ):
+        level, unit_code, period, *counts = row
+        if unit_code not in index.get(level, {}) or period not in month_index:
+            continue
+        series = volumes[level][index[level][unit_code]]
+        if series is None:
+            series = volumes[level][index[level][unit_code]] = [None] * len(months)
+        series[month_index[period]] = counts
+
+    return {
+        "sep": {"decimal": DECIMAL_SYMBOL, "group": GROUP_SYMBOL},
+        "font": FONT,
+        "kpis": [
+            {"code": code, "label": KPI_LABELS[code], "lower": code in LOWER_IS_BETTER,
+             "unit": KPI_DEFINITIONS.get(code, {}).get("unit", "rate")}
+            for code in HEADLINE_KPIS
+        ],
+        "ranked": RANKED_KPIS,
+        "periodTypes": PERIOD_TYPE_LABELS,
+        "shown": RANKED_SHOWN,
+        "periods": [
+            {"key": period_key(p.period_type, p.period), "type": p.period_type, "code": p.period,
+             "label": f"{period_label(p.period_type, p.period)} ({fmt_date(p.start)} – {fmt_date(p.end)})",
+             "short": period_short(p.period_type, p.period), "year": str(p.end.year)}
+            for p in periods
+        ],
+        "months": [period_key("month", p.period) for p in months],
+        "weeks": [period_key("week", p.period) for p in weeks],
+        "default": period_key(headline.period_type, headline.period) if headline else None,
+        "notice": notice,
+        "units": units,
+        "tiers": TIER_LABELS,
+        "values": values,
+        "volumes": volumes,
+        "volumeLabels": list(VOLUME_COLUMNS.values()),
+        "targets": targets,
+    }
+
+
+def compact(numerator, denominator, value, meets) -> list:
+    """``[numerator, denominator, meets (1/0/null), value]``, the value left out when it is
+    numerator / denominator (the rates: the script divides again, bit for bit the same
+    double), which keeps a province of ~300 agencies under a megabyte of figures."""
+    entry = [numerator, denominator, None if meets is None else int(bool(meets))]
+    if not (value is not None and denominator and value == numerator / denominator):
+        entry.append(value)
+    return entry
+
+
+def clean(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def unit_lists(marts: Marts) -> dict[str, list[list]]:
+    """Per level, the units of bieu_06 as ``[code, name]`` under their latest name (names
+    change with mergers; the latest is the one readers know), agencies as ``[code, name,
+    tier, district]``."""
+    found: dict[str, list[list]] = {"agency": [], "tier": [], "district": [], "province": []}
+    for level, unit_code, unit_name in marts.rows(
+        "select level, unit_code, unit_name from marts.bieu_06 qualify row_number() over "
+        "(partition by level, unit_code order by period_end desc, period_type) = 1 "
+        "order by level, unit_code"
+    ):
+        if level in found:
+            found[level].append([unit_code, unit_name])
+    tiers, districts = agency_places(marts)
+    found["agency"] = [[code, name, tiers.get(code), districts.get(code)] for code, name in found["agency"]]
+    order = list(TIER_LABELS)
+    found["tier"].sort(key=lambda row: order.index(row[0]) if row[0] in order else len(order))
+    return found
+
+
+def agency_places(marts: Marts) -> tuple[dict[str, str], dict[str, str]]:
+    """agency → tier (``cap``) and agency → district: dim_units' latest row when published;
+    without it no tier, and the district most of the agency's dossiers carry."""
+    if marts.has("dim_units"):
+        rows = marts.rows(
+            "select unit_code, cap, district_code from marts.dim_units where unit_type = 'agency' "
+            "qualify row_number() over (partition by unit_code order by valid_from desc nulls last) = 1"
+        )
+        return (
+            {code: cap for code, cap, _ in rows if cap},
+            {code: district for code, _, district in rows if district},
+        )
+    if not marts.has("dossiers"):
+        return {}, {}
+    frame = marts.agency_districts()
+    return {}, {r["agency_code"]: r["district_code"] for r in frame.to_dicts() if r["district_code"]}
 
 
 # --- sections -------------------------------------------------------------------------------
 
-def headline_section(marts: Marts, period: Period | None, notice: dict | None) -> str:
+def headline_section(marts: Marts, period: Period | None, notice: dict | None) -> Markup:
     kpis = marts.province_kpis(period) if period else {}
     cards = []
     for code in HEADLINE_KPIS:
         row = kpis.get(code, {})
-        detail = (
-            f"{fmt_int(row.get('numerator'))} / {fmt_int(row.get('denominator'))} hồ sơ"
-            if row
-            else "không có hồ sơ trong kỳ"
-        )
-        cards.append(card(code, row.get("value"), row.get("target"), row.get("meets_target"), detail, notice))
+        cards.append({
+            "code": code,
+            "label": KPI_LABELS[code] + (" (càng thấp càng tốt)" if code in LOWER_IS_BETTER else ""),
+            "value": row.get("value"),
+            "text": fmt_kpi(code, row.get("value")),
+            "detail": (f"{fmt_int(row.get('numerator'))} / {fmt_int(row.get('denominator'))} hồ sơ"
+                       if row else "không có hồ sơ trong kỳ"),
+            "target": row.get("target"),
+            "target_text": fmt_kpi(code, row.get("target")),
+            "meets": row.get("meets_target"),
+            "notice": None if notice is None else {"value": notice.get(code), "text": fmt_kpi(code, notice.get(code))},
+        })
     vneid = marts.vneid_province()
-    cards.append(
-        card(
-            VNEID_KPI,
-            vneid["without_account"] if vneid else None,
-            None,
-            None,
-            f"ảnh chụp ngày {fmt_date(vneid['snapshot_date'])}; độ bao phủ {fmt_pct(vneid['coverage_rate'])}"
-            if vneid
-            else "chưa có ảnh chụp VNeID",
-            notice,
-        )
-    )
-    compared = f"So sánh với {e(NOTICE_NAME)}. " if notice is not None else ""
-    return section(
-        "headline",
-        "Chỉ tiêu chính toàn tỉnh",
-        f'<div class="cards">{"".join(cards)}</div>'
-        f'<p class="note">{compared}Mục tiêu: chi_tieu.csv theo năm (kpi_values.target).</p>',
+    vneid_card = {
+        "code": VNEID_KPI,
+        "label": KPI_LABELS[VNEID_KPI] + " (càng thấp càng tốt)",
+        "value": vneid["without_account"] if vneid else None,
+        "text": fmt_int(vneid["without_account"]) if vneid else "–",
+        "detail": (f"toàn tỉnh, ảnh chụp ngày {fmt_date(vneid['snapshot_date'])}; "
+                   f"độ bao phủ {fmt_pct(vneid['coverage_rate'])}") if vneid else "chưa có ảnh chụp VNeID",
+        "notice": None if notice is None else {"value": notice.get(VNEID_KPI), "text": fmt_int(notice.get(VNEID_KPI))},
+    }
+    return render(
+        "sections/headline.html.j2", cards=cards, vneid=vneid_card,
+        notice_name=NOTICE_NAME if notice is not None else None, notice_label=NOTICE_CARD_LABEL,
     )
 
 
-def card(code: str, value, target, meets, detail: str, notice: dict | None = None) -> str:
-    """A headline figure with its target and, when the notice applies (labels.notice_figures),
-    the notice's figure; without it, no notice line at all."""
-    data_value = "" if value is None else json.dumps(value)
-    verdict = ""
-    if meets is not None:
-        verdict = f'<span class="{"ok" if meets else "bad"}">{"Đạt" if meets else "Chưa đạt"}</span>'
-    arrow = " (càng thấp càng tốt)" if code in LOWER_IS_BETTER else ""
-    return (
-        f'<div class="card" data-card="{e(code)}">'
-        f'<div class="label">{e(KPI_LABELS[code])}{e(arrow)}</div>'
-        f'<div class="value"><span data-kpi="{e(code)}" data-value="{e(data_value)}">'
-        f"{e(fmt_kpi(code, value))}</span></div>"
-        f'<div class="detail">{e(detail)}</div>'
-        f'<div class="compare">Mục tiêu: <span data-target="{e(code)}" '
-        f'data-value="{e("" if target is None else json.dumps(target))}">{e(fmt_kpi(code, target))}</span> {verdict}</div>'
-        + (notice_line(code, notice.get(code)) if notice is not None else "")
-        + "</div>"
+def year_on_year_section(marts: Marts) -> str:
+    """The latest complete half-year beside the same half a year earlier, both restated to
+    today's units (year_on_year.py); no section when the marts hold no such pair."""
+    compared = year_on_year(marts)
+    if compared is None:
+        return ""
+    pairs = ((compared.latest, compared.latest_kpis), (compared.earlier, compared.earlier_kpis))
+    rows = [[
+        "Hồ sơ tiếp nhận",
+        *[num(fmt_int(count), data_yoy="received", data_period=period.period)
+          for period, count in ((compared.latest, compared.latest_received),
+                                (compared.earlier, compared.earlier_received))],
+    ]]
+    for code in COMPARED_KPIS:
+        rows.append([
+            KPI_LABELS.get(code, code),
+            *[num(fmt_kpi(code, kpis.get(code, {}).get("value")), data_yoy=code, data_period=period.period,
+                  data_value=json_value(kpis.get(code, {}).get("value")))
+              for period, kpis in pairs],
+        ])
+    columns = [("Chỉ tiêu", False), *[(period_label(p.period_type, p.period), True) for p, _ in pairs]]
+    place = province_place(compared.province.name) or "toàn tỉnh"
+    return render(
+        "sections/year_on_year.html.j2", title=f"{compared.title} ({place})", columns=columns, rows=rows,
+        note=compared.note,
     )
 
 
-def notice_line(code: str, value) -> str:
-    return (
-        f'<div class="compare">{e(NOTICE_CARD_LABEL)}: <span data-notice="{e(code)}" '
-        f'data-value="{e("" if value is None else json.dumps(value))}">{e(fmt_kpi(code, value))}</span></div>'
-    )
+def trends_section(data: dict) -> Markup:
+    return render("sections/trends.html.j2", has_data=bool(data["periods"]), weeks=bool(data["weeks"]),
+                  recent_weeks=RECENT_WEEKS)
 
 
-def trends_section(marts: Marts) -> str:
-    frame = marts.df(
-        "select period, kpi_code, value, target from marts.kpi_values "
-        "where level = 'province' and period_type = 'month' and kpi_code in "
-        f"({', '.join(repr(code) for code in HEADLINE_KPIS)}) order by period"
-    )
-    volumes = marts.df(
-        "select period, received_online, received_in_person_postal, resolved, in_progress_overdue "
-        "from marts.bieu_06 where level = 'province' and period_type = 'month' order by period"
-    )
-    if frame.is_empty() and volumes.is_empty():
-        return section("trends", "Diễn biến theo tháng", empty())
-    rates = go.Figure()
-    palette = ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"]
-    for colour, code in zip(palette, HEADLINE_KPIS):
-        rows = frame.filter(pl.col("kpi_code") == code)
-        if rows.is_empty():
-            continue
-        rates.add_scatter(
-            x=plot_texts(rows["period"].to_list()), y=rows["value"].to_list(), name=KPI_LABELS[code],
-            mode="lines+markers", line={"color": colour},
-        )
-        targets = rows.filter(pl.col("target").is_not_null())
-        if targets.height:
-            rates.add_scatter(
-                x=plot_texts(targets["period"].to_list()), y=targets["target"].to_list(),
-                name=f"Mục tiêu – {KPI_LABELS[code]}", mode="lines",
-                line={"color": colour, "dash": "dash", "width": 1},
-            )
-    style(rates, "Tỷ lệ toàn tỉnh theo tháng (nét đứt: mục tiêu)", percent_axis="y")
-    rates.update_xaxes(type="category")
-    bars = go.Figure()
-    for column, label in (
-        ("received_online", "Tiếp nhận trực tuyến"),
-        ("received_in_person_postal", "Tiếp nhận trực tiếp và BCCI"),
-        ("resolved", "Đã giải quyết"),
-        ("in_progress_overdue", "Đang giải quyết quá hạn"),
-    ):
-        bars.add_bar(x=plot_texts(volumes["period"].to_list()), y=volumes[column].to_list(), name=label)
-    style(bars, "Số hồ sơ toàn tỉnh theo tháng (Biểu 06)")
-    bars.update_xaxes(type="category")
-    return section(
-        "trends", "Diễn biến theo tháng", chart(rates, "chart-monthly-rates") + chart(bars, "chart-monthly-volume")
-    )
-
-
-def rankings_section(marts: Marts, period: Period | None) -> str:
-    if period is None:
-        return section("rankings", "Xếp hạng cơ quan và huyện", empty())
-    frame = marts.df(
-        "select level, unit_code, unit_name, kpi_code, numerator, denominator, value, target "
-        "from marts.kpi_values where level in ('agency', 'district') and period_type = ? "
-        "and period = ? and value is not null",
-        [period.period_type, period.period],
-    )
-    parts = [f'<p class="note">Kỳ: {e(period_label(period.period_type, period.period))}.</p>']
+def rankings_section(data: dict) -> Markup:
+    columns = [("Mã", False), ("Cơ quan", False), ("Cấp", False), ("Huyện", False)]
     for code in RANKED_KPIS:
-        rows = frame.filter((pl.col("level") == "agency") & (pl.col("kpi_code") == code)).sort("value")
-        if rows.is_empty():
-            continue
-        figure = go.Figure(
-            go.Bar(
-                x=rows["value"].to_list(), y=plot_texts(rows["unit_name"].to_list()), orientation="h",
-                text=[fmt_pct(v) for v in rows["value"].to_list()], textposition="auto",
-                customdata=list(zip(rows["numerator"].to_list(), rows["denominator"].to_list())),
-                hovertemplate="%{y}: %{x:.2%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
-                marker_color="#1f77b4",
-            )
-        )
-        target = rows["target"].drop_nulls()
-        if target.len():
-            figure.add_vline(x=target[0], line_dash="dash", line_color="#d62728",
-                             annotation_text=f"Mục tiêu {fmt_pct(target[0])}")
-        style(figure, f"Cơ quan xếp theo {KPI_LABELS[code].lower()}", percent_axis="x",
-              height=max(320, 28 * rows.height + 120))
-        parts.append(chart(figure, f"chart-agency-{code}"))
-    districts = frame.filter((pl.col("level") == "district") & pl.col("kpi_code").is_in(RANKED_KPIS))
-    if districts.height:
-        order = plot_texts(
-            districts.filter(pl.col("kpi_code") == "on_time_rate").sort("value", descending=True)["unit_name"].to_list()
-        )
-        figure = go.Figure()
-        for code in RANKED_KPIS:
-            rows = districts.filter(pl.col("kpi_code") == code)
-            figure.add_bar(x=plot_texts(rows["unit_name"].to_list()), y=rows["value"].to_list(), name=KPI_LABELS[code],
-                           text=[fmt_pct(v) for v in rows["value"].to_list()], textposition="auto")
-        style(figure, "Huyện, thị xã, thành phố: ba tỷ lệ chính", percent_axis="y")
-        figure.update_xaxes(categoryorder="array", categoryarray=order)
-        parts.append(chart(figure, "chart-district-rates"))
-    table = frame.filter(pl.col("kpi_code").is_in(RANKED_KPIS)).pivot(
-        on="kpi_code", index=["level", "unit_code", "unit_name"], values="value"
-    )
-    headers = ["Cấp", "Mã", "Tên", *[KPI_LABELS[c] for c in RANKED_KPIS if c in table.columns]]
-    body = [
-        [
-            {"agency": "Cơ quan", "district": "Huyện"}[row["level"]], row["unit_code"], row["unit_name"],
-            *[fmt_pct(row[c]) for c in RANKED_KPIS if c in table.columns],
-        ]
-        for row in table.sort(["level", "unit_code"]).to_dicts()
+        columns += [(KPI_LABELS[code], True), ("Hồ sơ (đạt / tổng)", True)]
+    return render("sections/rankings.html.j2", has_data=bool(data["periods"]), ranked=RANKED_KPIS,
+                  shown=RANKED_SHOWN, columns=columns)
+
+
+def portal_766_section(marts: Marts) -> str:
+    """Issue 17: the province's recomputed 766 score by group beside the portal's, the
+    indicators ranked by points lost, and every agency's own 2.1 (progress_766) beside the
+    portal rule's, with the portal's reasons; of the latest month of portal_766_scores.
+    No section when the publication lacks those marts."""
+    month = latest_766_month(marts)
+    if month is None:
+        return ""
+    groups = province_766_groups(marts, month)
+    group_rows = [
+        [cell(code_label("group_766", r["group_code"]), data_group=r["group_code"]),
+         num(fmt_decimal(r["max_points"])),
+         num(fmt_decimal(r["recomputed_points"]), data_recomputed=json_value(r["recomputed_points"])),
+         num(fmt_decimal(r["portal_points"]), data_portal=json_value(r["portal_points"])),
+         num(fmt_decimal(r["diff"]), data_diff=json_value(r["diff"])),
+         code_label("score_status", r["status"])]
+        for r in groups
     ]
-    parts.append(details("Bảng số liệu xếp hạng", html_table(headers, body, "ranking-table")))
-    return section("rankings", "Xếp hạng cơ quan và huyện", "".join(parts))
+    figure = None
+    shown = [r for r in groups if r["group_code"] != "total"]
+    if shown:
+        figure = go.Figure()
+        for column, label, colour in (("recomputed_points", "Tỉnh tính lại theo quy tắc Cổng", "#0b4f8a"),
+                                      ("portal_points", "Cổng DVCQG công bố", "#f59e0b")):
+            values = [r[column] for r in shown]
+            figure.add_bar(
+                x=[code_label("group_766", r["group_code"]) for r in shown], y=values, name=label,
+                marker_color=colour, text=[fmt_decimal(v) for v in values], textposition="auto",
+                customdata=[fmt_decimal(v) for v in values],
+                hovertemplate="%{x}: %{customdata} điểm<extra>" + label + "</extra>",
+            )
+        figure.add_scatter(
+            x=[code_label("group_766", r["group_code"]) for r in shown], y=[r["max_points"] for r in shown],
+            mode="markers", name="Điểm tối đa", marker={"symbol": "line-ew-open", "size": 30, "color": "#5a6270"},
+            hoverinfo="skip",
+        )
+        style(figure, f"Điểm 766 toàn tỉnh theo nhóm, {period_short('month', month)}")
+    indicators = []
+    if marts.has("portal_766_indicators"):
+        indicators = marts.df(
+            "select indicator_code, group_code, numerator, denominator, rate, max_points, points, points_lost "
+            "from marts.portal_766_indicators where level = 'province' and period_type = 'month' and period = ? "
+            "order by points_lost desc nulls last, indicator_code",
+            [month],
+        ).to_dicts()
+    indicator_rows = [
+        [cell(f"{r['indicator_code']} {code_label('indicator_766', r['indicator_code'])}",
+              data_indicator=r["indicator_code"]),
+         code_label("group_766", r["group_code"]),
+         num(fmt_pct(r["rate"])), num(f"{fmt_int(r['numerator'])} / {fmt_int(r['denominator'])}"),
+         num(fmt_decimal(r["points"])), num(fmt_decimal(r["max_points"])),
+         num(fmt_decimal(r["points_lost"]), data_points_lost=json_value(r["points_lost"]))]
+        for r in indicators
+    ]
+    agencies = agency_progress_rows(marts, month)
+    no_portal = all(r["portal_points"] is None for r in groups)
+    return render(
+        "sections/portal_766.html.j2",
+        month=period_short("month", month), month_code=month, no_portal=no_portal,
+        group_rows=group_rows, chart=chart(figure, "chart-766-groups") if figure else "",
+        indicator_rows=indicator_rows, agency_rows=agencies,
+        late_reasons=[code_label("reason", code) for code in REASONS_LATE],
+    )
 
 
-def reconciliation_section(marts: Marts) -> str:
+def latest_766_month(marts: Marts) -> str | None:
+    """The latest month of portal_766_scores that has a province row; None without the mart."""
+    if not marts.has("portal_766_scores"):
+        return None
+    found = marts.rows("select max(period) from marts.portal_766_scores where level = 'province'")
+    return found[0][0] if found else None
+
+
+def province_766_groups(marts: Marts, month: str) -> list[dict]:
+    """The province's rows of portal_766_scores for ``month``, in the groups' order, each with
+    its maximum points (rules_766.csv)."""
+    rows = marts.df(
+        "select rule_set, group_code, recomputed_points, portal_points, diff, status "
+        "from marts.portal_766_scores where level = 'province' and period = ?",
+        [month],
+    ).to_dicts()
+    rows.sort(key=lambda r: GROUPS_766.index(r["group_code"]) if r["group_code"] in GROUPS_766 else 99)
+    for r in rows:
+        r["max_points"] = group_766_max_points(r["rule_set"], r["group_code"])
+    return rows
+
+
+def agency_progress_rows(marts: Marts, month: str) -> list[list]:
+    """Per agency of the month: the province's own 2.1 (progress_766, kpis.md), the portal
+    rule's 2.1 (portal_766_indicators), the portal's published Tiến độ points, and the
+    portal's reasons for the dossiers it counts late (portal_766_dossiers)."""
+    own = {}
+    if marts.has("kpi_values"):
+        own = {r[0]: r[1:] for r in marts.rows(
+            "select unit_code, unit_name, value, numerator, denominator from marts.kpi_values "
+            "where level = 'agency' and period_type = 'month' and period = ? and kpi_code = 'progress_766'",
+            [month],
+        )}
+    portal_rule = {}
+    if marts.has("portal_766_indicators"):
+        portal_rule = {r[0]: r[1:] for r in marts.rows(
+            "select unit_code, unit_name, rate, numerator, denominator from marts.portal_766_indicators "
+            "where level = 'agency' and period_type = 'month' and period = ? and indicator_code = '2.1'",
+            [month],
+        )}
+    published = {r[0]: r[1:] for r in marts.rows(
+        "select unit_code, unit_name, portal_points from marts.portal_766_scores "
+        "where level = 'agency' and period = ? and group_code = 'tien_do'",
+        [month],
+    )}
+    reasons: dict[str, dict[str, int]] = {}
+    if marts.has("portal_766_dossiers"):
+        for agency, reason, count in marts.rows(
+            "select agency_code, reason, count(*) from marts.portal_766_dossiers "
+            "where period_type = 'month' and period = ? and not is_on_time group by all",
+            [month],
+        ):
+            reasons.setdefault(agency, {})[reason] = count
+    rows = []
+    for code in sorted(set(own) | set(portal_rule)):
+        name = (own.get(code) or portal_rule.get(code) or published.get(code))[0]
+        own_value = own[code][1] if code in own else None
+        rule_value = portal_rule[code][1] if code in portal_rule else None
+        diff = own_value - rule_value if own_value is not None and rule_value is not None else None
+        portal_points = published[code][1] if code in published else None
+        late = reasons.get(code, {})
+        rows.append({
+            "diff_abs": abs(diff) if diff is not None else -1,
+            "cells": [
+                cell(code, "code"), cell(name, "name"),
+                num(fmt_pct(own_value), data_own=json_value(own_value)),
+                num(fmt_pct(rule_value), data_portal_rule=json_value(rule_value)),
+                num(points_of_percent(diff), data_diff=json_value(diff)),
+                num(fmt_decimal(portal_points), data_portal_points=json_value(portal_points)),
+                *[num(fmt_int(late.get(reason, 0)), data_reason=reason) for reason in REASONS_LATE],
+            ],
+            "code": code,
+        })
+    rows.sort(key=lambda r: (-r["diff_abs"], r["code"]))
+    return [{"code": r["code"], "cells": r["cells"]} for r in rows]
+
+
+def points_of_percent(diff) -> str:
+    """0.1053 → '+10,53 điểm %' (a difference of two rates, in percentage points)."""
+    if diff is None:
+        return "–"
+    return ("+" if diff > 0 else "") + fmt_decimal(diff * 100) + " điểm %"
+
+
+def reconciliation_section(marts: Marts) -> Markup:
     title = "Đối soát với Cổng Dịch vụ công quốc gia"
     if not marts.has("reconciliation"):
-        return section("reconciliation", title, '<p class="note">Bảng reconciliation chưa có trong bản công bố này.</p>')
+        return render("sections/simple.html.j2", key="reconciliation", title=title,
+                      note="Bản công bố này chưa có số liệu đối soát với Cổng DVCQG.")
     frame = marts.df("select period, unit_code, unit_name, measure, system_value, portal_value, diff, status from marts.reconciliation")
     if frame.is_empty():
-        return section("reconciliation", title, empty())
+        return render("sections/simple.html.j2", key="reconciliation", title=title, note=None)
     mismatched = frame.filter(pl.col("status") == "mismatch")
-    parts = []
+    figure = None
     if mismatched.height:
         gaps = mismatched.group_by("unit_name", "measure").agg(pl.col("diff").sum())
         agencies = sorted(gaps["unit_name"].unique().to_list())
@@ -292,19 +597,17 @@ def reconciliation_section(marts: Marts) -> str:
         )
         lookup = {(r["unit_name"], r["measure"]): r["diff"] for r in gaps.to_dicts()}
         z = [[lookup.get((a, m)) for m in measures] for a in agencies]
+        text = [[("" if v is None else fmt_int(v)) for v in r] for r in z]
         figure = go.Figure(
             go.Heatmap(
                 z=z, x=plot_texts([MEASURE_LABELS.get(m, m) for m in measures]), y=plot_texts(agencies),
-                colorscale="RdBu", zmid=0, text=[[("" if v is None else fmt_int(v)) for v in r] for r in z],
-                texttemplate="%{text}", hovertemplate="%{y} – %{x}: %{z}<extra></extra>",
+                colorscale="RdBu", zmid=0, text=text, texttemplate="%{text}",
+                hovertemplate="%{y} – %{x}: %{text}<extra></extra>",
                 colorbar={"title": "Hệ thống − Cổng"},
             )
         )
         style(figure, "Chênh lệch hệ thống − Cổng DVCQG theo cơ quan (tổng các tháng lệch)",
               height=max(320, 30 * len(agencies) + 160))
-        parts.append(chart(figure, "chart-reconciliation"))
-    else:
-        parts.append('<p class="ok">Không có chỉ số lệch.</p>')
     summary = (
         frame.group_by("unit_code", "unit_name")
         .agg(
@@ -321,63 +624,62 @@ def reconciliation_section(marts: Marts) -> str:
             "select unit_code, issue, count(*) from marts.reconciliation_dossiers group by all"
         ):
             issues.setdefault(unit_code, {})[issue] = count
-    body = [
-        [r["unit_code"], r["unit_name"], r["months"], r["mismatch"], r["no_portal_row"], r["no_system_data"],
-         "; ".join(f"{k}: {fmt_int(v)}" for k, v in sorted(issues.get(r["unit_code"], {}).items()))]
+    rows = [
+        [r["unit_code"], r["unit_name"], num(fmt_int(r["months"])), num(fmt_int(r["mismatch"])),
+         num(fmt_int(r["no_portal_row"])), num(fmt_int(r["no_system_data"])),
+         "; ".join(f"{code_label('issue', k)}: {fmt_int(v)}" for k, v in sorted(issues.get(r["unit_code"], {}).items()))]
         for r in summary.to_dicts()
     ]
-    parts.append(html_table(
-        ["Mã", "Cơ quan", "Số tháng", "Chỉ số lệch", STATUS_LABELS["no_portal_row"],
-         STATUS_LABELS["no_system_data"], "Hồ sơ lệch theo loại"],
-        body, "reconciliation-table",
-    ))
-    return section("reconciliation", title, "".join(parts))
+    columns = [("Mã", False), ("Cơ quan", False), ("Số tháng", True), ("Chỉ số lệch", True),
+               (code_label("score_status", "no_portal_row"), True), (code_label("score_status", "no_system_data"), True),
+               ("Hồ sơ lệch theo loại", False)]
+    return render("sections/reconciliation.html.j2", title=title,
+                  chart=chart(figure, "chart-reconciliation") if figure else "", columns=columns, rows=rows)
 
 
-def vneid_section(marts: Marts) -> str:
+def vneid_section(marts: Marts) -> Markup:
     title = "Độ bao phủ tài khoản VNeID theo huyện"
-    if not marts.has("vneid_coverage"):
-        return section("vneid", title, empty())
-    frame = marts.df(
-        "select * from marts.vneid_coverage where level in ('district', 'province') and snapshot_date = "
-        "(select max(snapshot_date) from marts.vneid_coverage) order by level, unit_code"
-    )
-    districts = frame.filter(pl.col("level") == "district").sort("coverage_rate")
+    frame = pl.DataFrame()
+    if marts.has("vneid_coverage"):
+        frame = marts.df(
+            "select * from marts.vneid_coverage where level in ('district', 'province') and snapshot_date = "
+            "(select max(snapshot_date) from marts.vneid_coverage) order by level, unit_code"
+        )
+    districts = frame.filter(pl.col("level") == "district").sort("coverage_rate") if frame.height else frame
     if districts.is_empty():
-        return section("vneid", title, empty())
+        return render("sections/simple.html.j2", key="vneid", title=title, note=None)
     figure = go.Figure()
     for column, label, colour in (
         ("level_2", "Định danh mức 2", "#2ca02c"),
         ("level_1", "Định danh mức 1", "#98df8a"),
         ("without_account", "Chưa có tài khoản", "#d62728"),
     ):
-        figure.add_bar(y=plot_texts(districts["unit_name"].to_list()), x=districts[column].to_list(), name=label,
-                       orientation="h", marker_color=colour)
+        values = districts[column].to_list()
+        figure.add_bar(y=plot_texts(districts["unit_name"].to_list()), x=values, name=label,
+                       orientation="h", marker_color=colour, customdata=[fmt_int(v) for v in values],
+                       hovertemplate="%{y}: %{customdata}<extra>" + label + "</extra>")
     snapshot = fmt_date(districts["snapshot_date"][0])
     style(figure, f"Công dân đủ điều kiện theo tình trạng tài khoản VNeID (ảnh chụp {snapshot})",
           height=max(300, 40 * districts.height + 140))
     figure.update_layout(barmode="stack")
-    body = [
-        [r["unit_name"], fmt_int(r["eligible"]), fmt_int(r["level_1"]), fmt_int(r["level_2"]),
-         fmt_int(r["without_account"]), fmt_pct(r["coverage_rate"]), fmt_pct(r["activation_rate"]),
-         fmt_int(r["communes_missing"])]
-        for r in frame.sort(["level", "unit_code"], descending=[False, False]).to_dicts()
+    rows = [
+        [r["unit_name"], num(fmt_int(r["eligible"])), num(fmt_int(r["level_1"])), num(fmt_int(r["level_2"])),
+         num(fmt_int(r["without_account"])), num(fmt_pct(r["coverage_rate"])), num(fmt_pct(r["activation_rate"])),
+         num(fmt_int(r["communes_missing"]))]
+        for r in frame.sort(["level", "unit_code"]).to_dicts()
     ]
-    table = html_table(
-        ["Đơn vị", "Đủ điều kiện", "Mức 1", "Mức 2", "Chưa có tài khoản", "Độ bao phủ", "Tỷ lệ kích hoạt",
-         "Xã thiếu số liệu"],
-        body, "vneid-table",
-    )
-    return section("vneid", title, chart(figure, "chart-vneid-districts") + table)
+    columns = [("Đơn vị", False), ("Đủ điều kiện", True), ("Mức 1", True), ("Mức 2", True),
+               ("Chưa có tài khoản", True), ("Độ bao phủ", True), ("Tỷ lệ kích hoạt", True), ("Xã thiếu số liệu", True)]
+    return render("sections/chart_table.html.j2", key="vneid", title=title,
+                  chart=chart(figure, "chart-vneid-districts"), columns=columns, rows=rows, table_id="vneid-table")
 
 
-def publication_section(marts: Marts) -> str:
+def publication_section(marts: Marts) -> Markup:
     title = "Công bố, công khai TTHC đúng hạn theo sở, ngành"
-    if not marts.has("publication_timeliness"):
-        return section("publication", title, empty())
-    frame = marts.df("select * from marts.publication_timeliness order by year, agency_code")
+    frame = marts.df("select * from marts.publication_timeliness order by year, agency_code") \
+        if marts.has("publication_timeliness") else pl.DataFrame()
     if frame.is_empty():
-        return section("publication", title, empty())
+        return render("sections/simple.html.j2", key="publication", title=title, note=None)
     year = frame["year"].max()
     latest = frame.filter(pl.col("year") == year).sort("publication_on_time_rate")
     figure = go.Figure()
@@ -385,35 +687,31 @@ def publication_section(marts: Marts) -> str:
         ("publication_on_time_rate", "Công bố đúng hạn (766, chỉ tiêu 1.1)"),
         ("made_public_on_time_rate", "Công khai đúng hạn (766, chỉ tiêu 1.2)"),
     ):
+        texts = [fmt_pct(v) for v in latest[column].to_list()]
         figure.add_bar(y=plot_texts(latest["agency_name"].to_list()), x=latest[column].to_list(), name=label,
-                       orientation="h", text=[fmt_pct(v) for v in latest[column].to_list()], textposition="auto")
+                       orientation="h", text=texts, textposition="auto", customdata=texts,
+                       hovertemplate="%{y}: %{customdata}<extra>" + label + "</extra>")
     style(figure, f"Tỷ lệ công bố và công khai đúng hạn, năm {year}", percent_axis="x",
           height=max(300, 50 * latest.height + 140))
-    body = [
-        [r["year"], r["agency_name"], fmt_int(r["procedures_published"]), fmt_int(r["published_on_time"]),
-         fmt_pct(r["publication_on_time_rate"]), fmt_int(r["made_public_due"]), fmt_int(r["made_public_on_time"]),
-         fmt_pct(r["made_public_on_time_rate"])]
+    rows = [
+        [str(r["year"]), r["agency_name"], num(fmt_int(r["procedures_published"])), num(fmt_int(r["published_on_time"])),
+         num(fmt_pct(r["publication_on_time_rate"])), num(fmt_int(r["made_public_due"])),
+         num(fmt_int(r["made_public_on_time"])), num(fmt_pct(r["made_public_on_time_rate"]))]
         for r in frame.to_dicts()
     ]
-    table = html_table(
-        ["Năm", "Cơ quan", "TTHC công bố", "Công bố đúng hạn", "Tỷ lệ", "Đến hạn công khai",
-         "Công khai đúng hạn", "Tỷ lệ"],
-        body, "publication-table",
-    )
-    return section("publication", title, chart(figure, "chart-publication-timeliness") + table)
+    columns = [("Năm", False), ("Cơ quan", False), ("TTHC công bố", True), ("Công bố đúng hạn", True),
+               ("Tỷ lệ", True), ("Đến hạn công khai", True), ("Công khai đúng hạn", True), ("Tỷ lệ", True)]
+    return render("sections/chart_table.html.j2", key="publication", title=title,
+                  chart=chart(figure, "chart-publication-timeliness"), columns=columns, rows=rows,
+                  table_id="publication-table")
 
 
-def dossier_lists_section(overdue: pl.DataFrame, inflated: pl.DataFrame, by_agency: pl.DataFrame) -> str:
-    summary = html_table(
-        ["Mã cơ quan", "Cơ quan", "Hồ sơ đang quá hạn", "Quá hạn nhiều nhất (ngày)",
-         "Hồ sơ hẹn trả vượt luật định", "Vượt nhiều nhất (ngày)"],
-        [
-            [r["agency_code"], r["agency_name"], fmt_int(r["overdue_count"]), fmt_int(r["overdue_max_days"]),
-             fmt_int(r["inflated_count"]), fmt_int(r["inflated_max_days"])]
-            for r in by_agency.to_dicts()
-        ],
-        "dossier-summary-table",
-    )
+def dossier_lists_section(overdue: pl.DataFrame, inflated: pl.DataFrame, by_agency: pl.DataFrame) -> Markup:
+    summary = [
+        [r["agency_code"], r["agency_name"], num(fmt_int(r["overdue_count"])), num(fmt_int(r["overdue_max_days"])),
+         num(fmt_int(r["inflated_count"])), num(fmt_int(r["inflated_max_days"]))]
+        for r in by_agency.to_dicts()
+    ]
     lists = []
     for frame, heading, date_col, csv_name in (
         (overdue, "Hồ sơ đang giải quyết quá hạn", "due_date", "overdue_dossiers.csv"),
@@ -423,70 +721,59 @@ def dossier_lists_section(overdue: pl.DataFrame, inflated: pl.DataFrame, by_agen
         for (agency_code, agency_name), rows in frame.group_by("agency_code", "agency_name", maintain_order=True):
             shown = rows.head(DETAIL_ROWS)
             more = f" (hiển thị {shown.height}/{rows.height}, đầy đủ trong {csv_name})" if rows.height > shown.height else ""
-            blocks.append(details(
-                f"{agency_name or agency_code} — {fmt_int(rows.height)} hồ sơ{more}",
-                html_table(
-                    ["Mã hồ sơ", "Mã TTHC", "Ngày hẹn" if date_col == "due_date" else "Ngày hẹn trả", "Số ngày vượt"],
-                    [[r["dossier_code"], r["procedure_code"], fmt_date(r[date_col]), fmt_int(r["days_over"])]
-                     for r in shown.to_dicts()],
-                ),
-            ))
-        lists.append(
-            f"<h3>{e(heading)} — <a href=\"{e(csv_name)}\">{e(csv_name)}</a></h3>"
-            + ("".join(blocks) or empty())
-        )
-    note = (
-        '<p class="note">Quá hạn: hồ sơ đã tiếp nhận, chưa kết thúc và đã qua ngày hẹn tại cuối ngày dữ liệu '
-        "(không tính hồ sơ đang chờ bổ sung). Số ngày vượt: ngày lịch. Không có dữ liệu cá nhân.</p>"
-    )
-    return section("dossiers", "Hồ sơ quá hạn và hẹn trả vượt luật định theo cơ quan", note + summary + "".join(lists))
+            blocks.append({
+                "summary": f"{agency_name or agency_code} — {fmt_int(rows.height)} hồ sơ{more}",
+                "rows": [[r["dossier_code"], r["procedure_code"], num(fmt_date(r[date_col])), num(fmt_int(r["days_over"]))]
+                         for r in shown.to_dicts()],
+            })
+        lists.append({"heading": heading, "csv": csv_name, "blocks": blocks,
+                      "columns": [("Mã hồ sơ", False), ("Mã TTHC", False),
+                                  ("Ngày hẹn" if date_col == "due_date" else "Ngày hẹn trả", True),
+                                  ("Số ngày vượt", True)]})
+    columns = [("Mã cơ quan", False), ("Cơ quan", False), ("Hồ sơ đang quá hạn", True),
+               ("Quá hạn nhiều nhất (ngày)", True), ("Hồ sơ hẹn trả vượt luật định", True), ("Vượt nhiều nhất (ngày)", True)]
+    return render("sections/dossiers.html.j2", columns=columns, rows=summary, lists=lists)
 
 
-def data_quality_section(marts: Marts, manifest: dict) -> str:
+def data_quality_section(marts: Marts, manifest: dict) -> Markup:
     checks = manifest.get("checks") or {}
     rejected = manifest.get("rejected_files") or []
     quarantined = manifest.get("quarantined_rows") or {}
-    verdict_ok = checks.get("errors", 0) == 0
-    parts = [
-        '<div class="cards">',
-        quality_card("checks_passed", "Kiểm tra đạt", checks.get("passed")),
-        quality_card("checks_warnings", "Cảnh báo", checks.get("warnings")),
-        quality_card("checks_errors", "Lỗi chặn công bố", checks.get("errors")),
-        quality_card("rejected_files", "Tệp bị từ chối", len(rejected)),
-        quality_card("quarantined_rows", "Dòng bị cách ly", sum(quarantined.values())),
-        "</div>",
-        f'<p class="{"ok" if verdict_ok else "bad"}">'
-        + ("Mọi kiểm tra chặn đều đạt: số liệu được công bố." if verdict_ok else "Có kiểm tra chặn không đạt.")
-        + "</p>",
+    cards = [
+        ("checks_passed", "Kiểm tra đạt", checks.get("passed")),
+        ("checks_warnings", "Cảnh báo", checks.get("warnings")),
+        ("checks_errors", "Lỗi chặn công bố", checks.get("errors")),
+        ("rejected_files", "Tệp bị từ chối", len(rejected)),
+        ("quarantined_rows", "Dòng bị cách ly", sum(quarantined.values())),
     ]
-    if rejected:
-        parts.append(html_table(["Tệp bị từ chối"], [[f] for f in rejected], "rejected-table"))
-    if quarantined:
-        parts.append(html_table(["Tệp", "Dòng cách ly"],
-                                [[f, fmt_int(n)] for f, n in sorted(quarantined.items())], "quarantine-table"))
-    warnings = manifest.get("warnings") or []
-    if warnings:
-        parts.append(details(f"Cảnh báo ({len(warnings)})", "<ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul>"))
+    failed, passed = [], []
     if marts.has("data_quality"):
         frame = marts.df(
             "select source, check_name, severity, count(*) as checks, "
             "count(*) filter (where not passed) as failed, sum(coalesce(failing_rows, 0)) as failing_rows "
             "from marts.data_quality group by all order by failed desc, source, check_name"
         )
-        parts.append(html_table(
-            ["Nguồn", "Kiểm tra", "Mức độ", "Số lần", "Không đạt", "Dòng lỗi"],
-            [[r["source"], r["check_name"], r["severity"], fmt_int(r["checks"]), fmt_int(r["failed"]),
-              fmt_int(r["failing_rows"])] for r in frame.to_dicts()],
-            "data-quality-table",
-        ))
-    return section("data-quality", "Chất lượng dữ liệu của lần công bố", "".join(parts))
-
-
-def quality_card(key: str, label: str, value) -> str:
-    return (
-        f'<div class="card small"><div class="label">{e(label)}</div><div class="value">'
-        f'<span data-quality="{e(key)}" data-value="{e("" if value is None else value)}">{e(fmt_int(value))}</span>'
-        "</div></div>"
+        for r in frame.to_dicts():
+            label = check_label(r["check_name"])
+            if r["failed"]:
+                failed.append([
+                    SOURCE_LABELS.get(r["source"], r["source"]),
+                    cell(label, title=r["check_name"]),
+                    SEVERITY_LABELS.get(r["severity"], r["severity"]),
+                    num(fmt_int(r["failed"])), num(fmt_int(r["failing_rows"]) if r["failing_rows"] else "–"),
+                ])
+            else:
+                passed.append((SOURCE_LABELS.get(r["source"], r["source"]), check_kind(r["check_name"]), r["checks"]))
+    kinds: dict[tuple[str, str], int] = {}
+    for source, kind, count in passed:
+        kinds[(source, kind)] = kinds.get((source, kind), 0) + count
+    passed_rows = [[source, kind, num(fmt_int(count))] for (source, kind), count in sorted(kinds.items())]
+    return render(
+        "sections/data_quality.html.j2",
+        cards=cards, verdict_ok=checks.get("errors", 0) == 0,
+        rejected=[[f] for f in rejected], quarantined=[[f, num(fmt_int(n))] for f, n in sorted(quarantined.items())],
+        warnings=[warning_label(w) for w in manifest.get("warnings") or []],
+        failed=failed, passed=passed_rows,
     )
 
 
@@ -496,7 +783,7 @@ def style(figure: go.Figure, title: str, percent_axis: str | None = None, height
     figure.update_layout(
         title={"text": title, "font": {"size": 15}},
         font={"family": FONT, "size": 12},
-        separators=",.",  # Vietnamese: decimal comma, thousands dot
+        separators=PLOT_SEPARATORS,
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "y": -0.15},
@@ -510,77 +797,7 @@ def style(figure: go.Figure, title: str, percent_axis: str | None = None, height
         figure.update_yaxes(tickformat=".0%")
 
 
-def chart(figure: go.Figure, chart_id: str) -> str:
+def chart(figure: go.Figure, chart_id: str) -> Markup:
     div = pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=chart_id, config=CHART_CONFIG)
-    return f'<div class="chart" data-chart="{e(chart_id)}">{div}</div>'
+    return render("chart.html.j2", chart_id=chart_id, div=Markup(div))
 
-
-def section(key: str, title: str, body: str) -> str:
-    return f'<section id="{e(key)}"><h2>{e(title)}</h2>{body}</section>'
-
-
-def details(summary: str, body: str) -> str:
-    return f"<details><summary>{e(summary)}</summary>{body}</details>"
-
-
-def empty() -> str:
-    return '<p class="note">Chưa có dữ liệu.</p>'
-
-
-def html_table(headers: list[str], rows: list[list], table_id: str | None = None) -> str:
-    ident = f' id="{e(table_id)}"' if table_id else ""
-    head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-STYLE = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; margin: 0;
-       background: #f5f6f8; color: #1d2430; }
-header { background: #0b4f8a; color: #fff; padding: 16px 24px; }
-header h1 { margin: 0 0 6px; font-size: 22px; }
-header p { margin: 2px 0; }
-main { padding: 12px 24px 40px; max-width: 1400px; margin: auto; }
-section { background: #fff; border-radius: 6px; padding: 12px 18px; margin: 14px 0;
-          box-shadow: 0 1px 2px rgba(0,0,0,.08); }
-h2 { font-size: 18px; margin: 4px 0 10px; color: #0b4f8a; }
-h3 { font-size: 15px; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; }
-.card { border: 1px solid #dde2ea; border-radius: 6px; padding: 10px 14px; min-width: 220px; flex: 1; }
-.card.small { min-width: 140px; }
-.card .label { font-size: 13px; color: #4a5568; }
-.card .value { font-size: 28px; font-weight: 600; margin: 4px 0; }
-.card .detail, .card .compare { font-size: 12px; color: #4a5568; }
-.ok { color: #1e7b34; font-weight: 600; }
-.bad { color: #b42318; font-weight: 600; }
-.note { font-size: 12px; color: #5a6270; }
-table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
-th, td { border: 1px solid #dde2ea; padding: 3px 8px; text-align: left; }
-th { background: #eef2f7; }
-.chart { margin: 8px 0; }
-details { margin: 4px 0; }
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kiểm soát TTHC {place} — {period}</title>
-<style>{style}</style>
-<script type="text/javascript">window.PlotlyConfig = {{MathJaxConfig: 'local'}};</script>
-<script type="text/javascript">{plotly_js}</script>
-</head>
-<body>
-<header>
-<h1>Tình hình giải quyết thủ tục hành chính — {place}</h1>
-<p>Kỳ báo cáo: <span id="period" data-period="{period_code}">{period}</span></p>
-<p>Dữ liệu đến hết ngày: <span id="data-through" data-value="{data_through_iso}">{data_through}</span>
- · Công bố lúc {published_at} · Phiên bản {version}</p>
-</header>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""

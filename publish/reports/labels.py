@@ -11,6 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
+
 from orchestration.settings import DBT_PROJECT_DIR
 
 if TYPE_CHECKING:
@@ -87,24 +90,36 @@ LEVEL_LABELS = {"agency": "Cơ quan", "district": "Huyện", "province": "Tỉnh
 ROMAN = ["I", "II", "III", "IV"]
 
 
+# vi_VN number formats from Babel (CLDR): decimal comma, thousands dot. The dashboard's script
+# and plotly's `separators` take the same two symbols from here.
+LOCALE = "vi_VN"
+DECIMAL_SYMBOL = get_decimal_symbol(LOCALE)
+GROUP_SYMBOL = get_group_symbol(LOCALE)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt_int(value) -> str:
     """216219 → '216.219' (Vietnamese thousands separator)."""
-    if value is None:
+    if _missing(value):
         return "–"
-    return f"{int(value):,}".replace(",", ".")
+    return format_decimal(int(value), "#,##0", locale=LOCALE)
 
 
 def fmt_pct(value, digits: int = 2) -> str:
     """0.978512 → '97,85%'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
-    return f"{value * 100:,.{digits}f}%".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return format_percent(value, "#,##0." + "0" * digits + "%" if digits else "#,##0%", locale=LOCALE)
 
 
 def fmt_decimal(value, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """1234.5 → '1.234,50'."""
+    if _missing(value):
         return "–"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return format_decimal(value, "#,##0." + "0" * digits if digits else "#,##0", locale=LOCALE)
 
 
 def fmt_kpi(kpi_code: str, value) -> str:
@@ -117,11 +132,30 @@ def fmt_kpi(kpi_code: str, value) -> str:
 
 
 def fmt_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "–"
+    return format_date(value, "dd/MM/yyyy", locale=LOCALE) if value else "–"
+
+
+def period_short(period_type: str, period: str) -> str:
+    """The short name of a period on a chart's axis or in a filter: 'T1/2024' (month),
+    'Tuần 27/2024' (ISO week), 'Quý II/2024', '6T đầu/2024', 'Năm 2024'."""
+    if period_type == "month":
+        year, month = period.split("-")
+        return f"T{int(month)}/{year}"
+    if period_type == "week":
+        year, week = period.split("-W")
+        return f"Tuần {int(week)}/{year}"
+    if period_type == "quarter":
+        year, quarter = period.split("-Q")
+        return f"Quý {ROMAN[int(quarter) - 1]}/{year}"
+    if period_type == "half":
+        year, half = period.split("-H")
+        return f"6T {'đầu' if half == '1' else 'cuối'}/{year}"
+    return f"Năm {period}"
 
 
 def period_label(period_type: str, period: str) -> str:
-    """'2024-H1' → '6 tháng đầu năm 2024', '2024-Q2' → 'Quý II năm 2024', '2024-03' → 'Tháng 03/2024'."""
+    """'2024-H1' → '6 tháng đầu năm 2024', '2024-Q2' → 'Quý II năm 2024', '2024-03' → 'Tháng 03/2024',
+    '2024-W27' → 'Tuần 27 năm 2024' (ISO week)."""
     if period_type == "month":
         year, month = period.split("-")
         return f"Tháng {month}/{year}"
@@ -131,4 +165,217 @@ def period_label(period_type: str, period: str) -> str:
     if period_type == "half":
         year, half = period.split("-H")
         return f"6 tháng {'đầu' if half == '1' else 'cuối'} năm {year}"
+    if period_type == "week":
+        year, week = period.split("-W")
+        return f"Tuần {int(week)} năm {year}"
     return f"Năm {period}"
+
+
+# --- codes shown in plain Vietnamese ---------------------------------------------------------
+
+# status, channel, issue, reason…: the seed that is published as dim_codes.
+CODES_CSV = DBT_PROJECT_DIR / "seeds" / "codes.csv"
+
+
+def read_codes(path: Path = CODES_CSV) -> dict[tuple[str, str], str]:
+    """(code_type, code) → label_vi of the seed."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return {(row["code_type"], row["code"]): row["label_vi"] for row in csv.DictReader(file)}
+
+
+CODE_LABELS = read_codes()
+
+# The portal's 766 groups and indicators (portal_766.md). Not in codes.csv yet: a row there
+# (code_type group_766 / indicator_766) takes precedence over these.
+GROUP_766_LABELS = {
+    "cong_khai": "Công khai, minh bạch",
+    "tien_do": "Tiến độ giải quyết",
+    "dvctt": "Dịch vụ công trực tuyến",
+    "thanh_toan": "Thanh toán trực tuyến",
+    "so_hoa": "Số hóa hồ sơ",
+    "hai_long": "Mức độ hài lòng",
+    "total": "Tổng điểm",
+}
+INDICATOR_766_LABELS = {
+    "1.1": "Công bố TTHC đúng hạn",
+    "1.2": "Công khai TTHC đúng hạn",
+    "1.3": "TTHC có nội dung đầy đủ",
+    "1.4": "Hồ sơ đồng bộ lên Cổng DVCQG",
+    "2.1": "Hồ sơ giải quyết đúng hạn",
+    "3.1": "TTHC cung cấp dịch vụ trực tuyến",
+    "3.2": "Dịch vụ trực tuyến phát sinh hồ sơ",
+    "3.3": "Hồ sơ tiếp nhận trực tuyến",
+    "3.5": "TTHC có phí cho thanh toán trực tuyến",
+    "3.6": "Hồ sơ thanh toán trực tuyến",
+    "3.7": "TTHC có phí có dữ liệu lệ phí",
+    "4.1": "Hồ sơ cấp kết quả điện tử",
+    "4.2": "Hồ sơ được số hóa",
+    "4.3": "Hồ sơ tái sử dụng dữ liệu số hóa",
+    "4.4": "Hồ sơ dùng kho dữ liệu cá nhân",
+    "4.5": "Hồ sơ dùng dữ liệu dân cư",
+    "5.2": "Phản ánh kiến nghị xử lý đúng hạn",
+    "5.3": "Hài lòng về xử lý phản ánh",
+    "5.4": "Hài lòng về giải quyết hồ sơ",
+}
+SCORE_STATUS_LABELS = {
+    "match": "Khớp",
+    "mismatch": "Lệch",
+    "not_recomputed": "Không tính lại được (thiếu chỉ số)",
+    "estimated": "Ước tính (có nhóm lấy điểm Cổng)",
+    "no_portal_row": "Cổng không có dòng của đơn vị",
+    "no_portal_value": "Cổng để trống ô điểm",
+    "no_system_data": "Không có trong hệ thống",
+}
+
+
+def code_label(code_type: str, code) -> str:
+    """The Vietnamese label of a code (codes.csv, then the 766 groups and indicators, then the
+    score statuses); an unknown code is shown as it is rather than dropped."""
+    code = "" if code is None else str(code)
+    found = CODE_LABELS.get((code_type, code))
+    if found:
+        return found
+    fallback = {"group_766": GROUP_766_LABELS, "indicator_766": INDICATOR_766_LABELS,
+                "score_status": SCORE_STATUS_LABELS}.get(code_type, {})
+    return fallback.get(code, code)
+
+
+# The checks of the data-quality table and the manifest, in words (data_quality.py and the dbt
+# tests name them in code). Generic dbt tests are named <test>_<model>_<column>.
+CHECK_LABELS = {
+    "rejected_file": "Tệp bị từ chối",
+    "total_row_matches": "Dòng Tổng cộng khớp tổng các cơ quan",
+    "unknown_receiving_agency": "Nơi tiếp nhận không có trong danh mục đơn vị",
+    "successor_cycle": "Đơn vị kế thừa không lặp vòng",
+    "stale_source": "Nguồn dữ liệu được cập nhật đúng hạn",
+    "assert_bieu_06_province_equals_sum_of_agencies": "Biểu 06: toàn tỉnh bằng tổng các cơ quan",
+    "assert_counted_rows_have_a_rollup_position": "Mỗi hồ sơ được đếm có vị trí tổng hợp",
+    "assert_dossiers_counted_once_on_each_basis": "Mỗi hồ sơ được đếm một lần trên mỗi cơ sở",
+    "assert_every_dossier_year_has_holidays": "Mỗi năm có hồ sơ đều có lịch nghỉ lễ",
+    "assert_kpi_rates_within_0_and_1": "Các tỷ lệ nằm trong khoảng 0–1",
+    "assert_restated_kpi_provinces_equal_as_was": "Chỉ tiêu toàn tỉnh quy đổi bằng số liệu gốc",
+    "assert_restated_province_rows_equal_as_was": "Biểu 06 toàn tỉnh quy đổi bằng số liệu gốc",
+    "warn_portal_766_score_mismatches": "Điểm 766 tính lại lệch điểm Cổng công bố",
+    "warn_reconciliation_dossiers": "Hồ sơ lệch giữa hệ thống và Cổng",
+    "warn_reconciliation_mismatches": "Số liệu lệch giữa hệ thống và Cổng",
+}
+GENERIC_TEST_LABELS = {
+    "not_null": "Không để trống",
+    "unique": "Không trùng lặp",
+    "accepted_values": "Giá trị thuộc danh mục cho phép",
+    "relationships": "Mã tham chiếu tồn tại",
+    "dbt_utils_unique_combination_of_columns": "Không trùng lặp theo khóa",
+    "dbt_utils_expression_is_true": "Điều kiện kiểm tra đúng",
+    "dbt_utils_accepted_range": "Giá trị trong khoảng cho phép",
+}
+QUARANTINE_PREFIX = "quarantine:"
+QUARANTINE_LABELS = {
+    "invalid_json": "dòng không đọc được (JSON lỗi)",
+    "bad_json": "dòng không đọc được (JSON lỗi)",
+    "duplicate_key": "trùng mã",
+    "unknown_agency": "mã cơ quan không có trong danh mục",
+    "unknown_channel": "kênh nộp không hợp lệ",
+    "unknown_procedure": "mã TTHC không có trong danh mục",
+    "unknown_status": "trạng thái không hợp lệ",
+    "unknown_unit": "mã đơn vị hành chính không có trong danh mục",
+    "bad_validity": "thời gian hiệu lực không hợp lệ",
+    "bad_folder_name": "tên thư mục không đúng quy ước",
+}
+SOURCE_LABELS = {
+    "dossier_system": "Hệ thống một cửa điện tử",
+    "dvc_portal": "Cổng DVCQG",
+    "vneid": "VNeID",
+    "reference": "Danh mục",
+    "dbt": "Kiểm tra mô hình dữ liệu",
+    "dagster": "Kiểm tra khi nạp",
+}
+SEVERITY_LABELS = {"error": "Chặn công bố", "warn": "Cảnh báo"}
+
+
+def check_label(check_name: str | None) -> str:
+    """'quarantine:bad_json' → 'Dòng bị cách ly: dòng không đọc được (JSON lỗi)'; 'not_null_kpi_values_value' →
+    'Không để trống (kpi_values_value)'; a singular test by its known label; otherwise the
+    name with its underscores as spaces (never an empty cell)."""
+    name = check_name or ""
+    if name in CHECK_LABELS:
+        return CHECK_LABELS[name]
+    if name.startswith(QUARANTINE_PREFIX):
+        reason, _, field = name.removeprefix(QUARANTINE_PREFIX).partition(":")
+        if reason == "bad_pattern" and field:
+            return f"Dòng bị cách ly: trường {field} sai định dạng"
+        return "Dòng bị cách ly: " + QUARANTINE_LABELS.get(reason, reason.replace("_", " "))
+    if name.startswith("bieu_06_col"):
+        return "Biểu 06: các cột cộng đúng (" + name.removeprefix("bieu_06_") + ")"
+    for prefix in sorted(GENERIC_TEST_LABELS, key=len, reverse=True):
+        if name.startswith(prefix + "_"):
+            return f"{GENERIC_TEST_LABELS[prefix]} ({name.removeprefix(prefix + '_')})"
+    return name.replace("_", " ")
+GENERIC_TEST_LABELS |= {
+    "unique_combination_of_columns": "Không trùng lặp theo khóa",
+    "accepted_range": "Giá trị trong khoảng cho phép",
+}
+CHECK_LABELS |= {
+    "files_accepted": "Tệp được chấp nhận",
+    "gx_suite": "Dữ liệu nạp đúng cấu trúc",
+    "quarantine_within_5pct": "Dòng cách ly không quá 5%",
+    "rows_accounted": "Mọi dòng đọc được đều được nạp hoặc cách ly",
+    "missing_day": "Thiếu tệp trích xuất hồ sơ của một ngày",
+    "missing_month:portal_766": "Thiếu báo cáo 766 của Cổng DVCQG của một tháng",
+    "missing_month:portal_synced": "Thiếu danh sách hồ sơ đồng bộ của một tháng",
+    "stale_source": "Dữ liệu nguồn chưa được cập nhật",
+}
+
+
+def check_kind(check_name: str | None) -> str:
+    """The kind of a check, for the count of those that passed: a generic dbt test by its
+    kind, any other check by its label."""
+    name = check_name or ""
+    for prefix in sorted(GENERIC_TEST_LABELS, key=len, reverse=True):
+        if name.startswith(prefix + "_"):
+            return GENERIC_TEST_LABELS[prefix]
+    if name.startswith("bieu_06_col"):
+        return "Biểu 06: các cột cộng đúng"
+    return check_label(name)
+
+
+_QUARANTINED = re.compile(r"^(?P<path>.+): (?P<rows>\d+) rows? quarantined$")
+_CHECK_WARNING = re.compile(r"^(?P<object>[^:\s]+):(?P<check>[a-z_0-9]+(?::[a-z_0-9]+)?)(?:: (?P<details>.*))?$")
+
+
+def warning_label(warning: str) -> str:
+    """A manifest warning in words: 'path: 3 rows quarantined' → 'path: 3 dòng bị cách ly';
+    'marts/reconciliation:warn_reconciliation_mismatches' → 'Số liệu lệch giữa hệ thống và
+    Cổng (reconciliation)'; the English details of a check are left out (they are in the
+    data_quality mart for the operators)."""
+    found = _QUARANTINED.match(warning)
+    if found:
+        return f"{found['path']}: {fmt_int(int(found['rows']))} dòng bị cách ly"
+    found = _CHECK_WARNING.match(warning)
+    if found:
+        where = found["object"].removeprefix("marts/")
+        return f"{check_label(found['check'])} ({where})"
+    return warning
+
+
+# The groups' maximum points per rule set (rules_766.csv, portal_766.md): the seed is the one
+# place the points live.
+RULES_766_CSV = DBT_PROJECT_DIR / "seeds" / "rules_766.csv"
+
+
+def read_group_max_points(path: Path = RULES_766_CSV) -> dict[tuple[str, str], float]:
+    totals: dict[tuple[str, str], float] = {}
+    if not path.exists():
+        return totals
+    with path.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            for group in (row["group_code"], "total"):
+                key = (row["rule_set"], group)
+                totals[key] = totals.get(key, 0.0) + float(row["max_points"])
+    return totals
+
+
+GROUP_766_MAX_POINTS = read_group_max_points()
+
+
+def group_766_max_points(rule_set: str | None, group_code: str) -> float | None:
+    return GROUP_766_MAX_POINTS.get((rule_set or "", group_code))

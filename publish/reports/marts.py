@@ -29,6 +29,9 @@ BIEU_06_COUNTS = [
 ]
 """Columns 3..13 of the form, in the form's column order (kpis.md numbers them)."""
 
+FORM_PERIOD_TYPES = ("month", "quarter", "half", "year")
+"""The periods Biểu 06 is reported for; the marts also hold ISO weeks (`week`)."""
+
 
 # The agency's latest name in bieu_06 (names change with mergers; the latest is what readers know).
 AGENCY_NAMES = """
@@ -92,16 +95,22 @@ class Marts:
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
-    def periods(self) -> list[Period]:
-        """Every period of bieu_06, ordered by type (month, quarter, half, year) and time."""
-        order = {"month": 0, "quarter": 1, "half": 2, "year": 3}
+    def periods(self, period_types: tuple[str, ...] = FORM_PERIOD_TYPES) -> list[Period]:
+        """The periods of bieu_06 of ``period_types``, ordered by type and time.
+
+        By default the form's periods (month, quarter, half, year): ISO weeks are in the marts
+        for the weekly briefings (marts.md), not printed as Biểu 06 workbooks (a year would
+        add 52 workbooks of every agency).
+        """
+        order = {period_type: rank for rank, period_type in enumerate(period_types)}
         found = [
             Period(*row)
             for row in self.rows(
                 "select distinct period_type, period, period_start, period_end from marts.bieu_06"
             )
+            if row[0] in order
         ]
-        return sorted(found, key=lambda p: (order.get(p.period_type, 9), p.period))
+        return sorted(found, key=lambda p: (order[p.period_type], p.period))
 
     def headline_period(self) -> Period | None:
         """The latest year to date; shown as its first half when the data end within H1.
@@ -140,6 +149,43 @@ class Marts:
         )
         return {row["kpi_code"]: row for row in frame.to_dicts()}
 
+    def year_on_year_halves(self) -> tuple[Period, Period] | None:
+        """The latest complete half-year and the same half-year of the year before, when the
+        publication has the restated basis and both halves (issue 16: a leader compares the
+        first half of 2026 with the first half of 2025 for today's units).
+
+        Complete = its period_end is the half's last day: a half that holds data_through
+        would be set against a whole half. None when either is missing.
+        """
+        if not self.has("kpi_values_restated"):
+            return None
+        halves = {p.period: p for p in self.periods(("half",))}
+        complete = [p for p in halves.values() if p.end == _half_end(p.period)]
+        if not complete:
+            return None
+        latest = max(complete, key=lambda p: p.period)
+        year, half = latest.period.split("-H")
+        earlier = halves.get(f"{int(year) - 1}-H{half}")
+        return (latest, earlier) if earlier is not None else None
+
+    def restated_province(self, period: Period) -> tuple[Province | None, dict[str, dict]]:
+        """The province row of ``period`` on the restated basis (every dossier under the unit
+        that carries it on at data_through: today's map) and its KPIs by code."""
+        rows = self.df(
+            "select level, unit_code, unit_name, total from marts.bieu_06_restated "
+            "where level = 'province' and period_type = ? and period = ?",
+            [period.period_type, period.period],
+        ).to_dicts()
+        province = pick_province(rows)
+        if province is None:
+            return None, {}
+        frame = self.df(
+            "select kpi_code, numerator, denominator, value from marts.kpi_values_restated "
+            "where level = 'province' and unit_code = ? and period_type = ? and period = ?",
+            [province.code, period.period_type, period.period],
+        )
+        return province, {row["kpi_code"]: row for row in frame.to_dicts()}
+
     def vneid_province(self) -> dict | None:
         """The province's row of the latest VNeID snapshot."""
         if not self.has("vneid_coverage"):
@@ -170,6 +216,18 @@ class Marts:
                 partition by agency_code order by dossiers desc, latest desc nulls last
             ) = 1
             """
+        )
+
+    def agency_tiers(self) -> dict[str, str]:
+        """agency_code → its tier (cap: tinh, huyen, xa) on its latest don_vi row (dim_units);
+        empty when the publication has no dim_units."""
+        if not self.has("dim_units"):
+            return {}
+        return dict(
+            self.rows(
+                "select unit_code, cap from marts.dim_units where unit_type = 'agency' "
+                "qualify row_number() over (partition by unit_code order by valid_from desc) = 1"
+            )
         )
 
     def data_through(self, manifest: dict) -> date | None:
@@ -218,6 +276,11 @@ class Marts:
             order by d.agency_code, days_over desc, d.dossier_code
             """
         )
+
+
+def _half_end(period: str) -> date:
+    year, half = period.split("-H")
+    return date(int(year), 6, 30) if half == "1" else date(int(year), 12, 31)
 
 
 def read_manifest(folder: Path, manifest: dict | None) -> dict:

@@ -60,7 +60,8 @@ def test_build_twice_gives_identical_marts_and_readers_see_whole_publications(cl
     result = run_tthc(["build"], env)
     assert result.returncode == 0, result.stderr[-3000:]
     # nothing changed in the landing zone: only build_marts ran, nothing was reloaded
-    assert "running load_" not in result.stdout and "build_marts" in result.stdout
+    # (the progress lines of orchestration/progress.py: "[1/1] build_marts · …")
+    assert "] load_" not in result.stdout and "[1/1] build_marts" in result.stdout
     after = json.loads((root / "published" / "publication.json").read_text())["version"]
     assert after != before
     assert mart_digests(root / "published") == digests

@@ -85,7 +85,8 @@ def test_kill_during_ingest_dbt_and_publish_then_complete(clean_build, tmp_path)
     raw_days = tmp_path / "warehouse" / "raw" / "dossier_versions"
 
     def during_ingest(proc):
-        return "running load_dossier_days" in (tmp_path / "k1.log").read_text() and (
+        # the progress line of the dossier-day run (orchestration/progress.py): "[2/5] load_dossier_days …"
+        return "] load_dossier_days" in (tmp_path / "k1.log").read_text() and (
             any(p.name >= "2024-04-08" for p in raw_days.glob("*.parquet")) or time.sleep(0.3))
 
     def during_dbt(proc):

@@ -7,7 +7,8 @@ test modules). Agencies:
     HUYEN_A 000.00.21.H04  district people's committee of 213
     HUYEN_B 000.00.29.H04  district people's committee of 222
     XA      201.21.21.H04  commune agency; parent HUYEN_A until 2024-05-14, HUYEN_B from 2024-05-15
-    CEASED  210.21.21.H04  commune agency under HUYEN_A, valid until 2024-03-31 only
+    CEASED  210.21.21.H04  commune agency under HUYEN_A, valid until 2024-03-31 only; its
+                           successor (ma_don_vi_ke_thua) is XA
 
 Receiving desks (MaDonViTiepNhan, reorganisation.md): A01 names PROV itself, A02 XA, A03 a
 code don_vi does not know (UNKNOWN_DESK), B01 (XA) HUYEN_A; every other dossier leaves it out.
@@ -399,7 +400,10 @@ DON_VI = [
     (HUYEN_B, "UBND thị xã Việt Yên", "huyen", "222", None, "2008-01-01", None),
     (XA, "UBND phường Thọ Xương", "xa", "07201", HUYEN_A, "2008-01-01", "2024-05-14"),
     (XA, "UBND phường Thọ Xương", "xa", "07201", HUYEN_B, "2024-05-15", None),
-    (CEASED, "UBND phường Hoàng Văn Thụ", "xa", "07210", HUYEN_A, "2008-01-01", "2024-03-31"),
+    # CEASED's dossiers pass to XA (ma_don_vi_ke_thua; reorganisation.md): only the restated
+    # marts read it, so every as-was figure is unchanged; restated, C01 counts under XA, at
+    # XA's district at data_through (222)
+    (CEASED, "UBND phường Hoàng Văn Thụ", "xa", "07210", HUYEN_A, "2008-01-01", "2024-03-31", XA),
 ]
 
 DVHC = [

@@ -3,6 +3,7 @@ synced-dossier list."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -10,7 +11,14 @@ import polars as pl
 import pytest
 
 from ingest.dvc_portal import load_report_766, load_synced_list
-from ingest.raw_layer import PORTAL_766, PORTAL_766_HEADERS, partition_path, quarantine_path
+from ingest.raw_layer import (
+    PORTAL_766,
+    PORTAL_766_HEADERS,
+    PORTAL_766_TOTALS,
+    partition_path,
+    quarantine_path,
+)
+from ingest.reference import load_reference
 
 MONTH = "2024-06"
 HEADERS = list(PORTAL_766_HEADERS)
@@ -153,6 +161,154 @@ def test_missing_column_is_rejected(landing, warehouse):
     path.write_text(text, encoding="utf-8")
     result = load(landing, warehouse)
     assert "rejected: missing required column(s): Tổng điểm" in result.rejected
+
+
+# The Tổng cộng row with the province's own scores (not sums of the agency rows' scores),
+# numeric cells and Vietnamese text mixed, Điểm Thanh toán blank.
+XLSX_TOTAL_WITH_SCORES = XLSX_TOTAL[:13] + ["16,95", 18.1, 7.4, None, "17,5", 17.02, 77.25]
+SCORES_OF_THE_PROVINCE = {
+    "diem_cong_khai": 16.95,
+    "diem_tien_do": 18.1,
+    "diem_dvctt": 7.4,
+    "diem_thanh_toan": None,
+    "diem_so_hoa": 17.5,
+    "diem_hai_long": 17.02,
+    "tong_diem": 77.25,
+}
+
+
+def totals(warehouse) -> pl.DataFrame:
+    return pl.read_parquet(partition_path(warehouse, "portal_766_totals", MONTH))
+
+
+def agency_rows(warehouse) -> pl.DataFrame:
+    return pl.read_parquet(partition_path(warehouse, "portal_766", MONTH))
+
+
+def test_tong_cong_scores_land_in_the_totals_table(landing, warehouse, tmp_path):
+    path = folder(landing) / f"dvcqg_766_{MONTH}.xlsx"
+    write_xlsx(path, XLSX_ROWS, XLSX_TOTAL_WITH_SCORES)
+    result = load(landing, warehouse)
+    assert result.rejected is None, result.rejected
+    # the Tổng cộng row is still neither loaded nor quarantined: rows read = agency rows
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+    assert result.checks["total_row"]["passed"] is True  # its counts are the agency sums
+    assert result.warnings == []
+    kept = totals(warehouse)
+    assert kept.schema == PORTAL_766_TOTALS
+    assert kept.to_dicts() == [
+        SCORES_OF_THE_PROVINCE
+        | {
+            "_report_month": MONTH,
+            "_source_file": f"dvc_portal/{MONTH}/dvcqg_766_{MONTH}.xlsx",
+            "_line_number": 9,  # the Tổng cộng row of the sheet
+        }
+    ]
+    # the agency rows are those of the same report with a score-less Tổng cộng row
+    with_scores = agency_rows(warehouse)
+    other = tmp_path / "other"
+    write_xlsx(other / "dvc_portal" / MONTH / f"dvcqg_766_{MONTH}.xlsx", XLSX_ROWS, XLSX_TOTAL)
+    shutil.copytree(landing / "reference", other / "reference")
+    other_warehouse = tmp_path / "other_warehouse"
+    load_reference(other, other_warehouse)
+    assert load_report_766(other, other_warehouse, MONTH).rows_loaded == 2
+    assert with_scores.equals(agency_rows(other_warehouse))
+    assert with_scores.schema == PORTAL_766 and with_scores["ma_don_vi"].null_count() == 0
+
+
+def test_csv_tong_cong_row_with_blank_scores_is_kept_blank(landing, warehouse):
+    path = folder(landing) / f"dvcqg_766_{MONTH}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    result = load(landing, warehouse)
+    assert (result.rows_read, result.rows_loaded) == (2, 2)
+    kept = totals(warehouse)
+    assert kept.height == 1 and kept["_line_number"].to_list() == [4]
+    assert all(kept[c].to_list() == [None] for c in SCORES_OF_THE_PROVINCE)
+
+
+def test_without_tong_cong_row_the_month_has_no_province_scores(landing, warehouse):
+    path = folder(landing) / f"dvcqg_766_{MONTH}.xlsx"
+    write_xlsx(path, XLSX_ROWS, XLSX_TOTAL_WITH_SCORES)
+    load(landing, warehouse)
+    assert totals(warehouse).height == 1
+    # a re-delivery without the row replaces the month's scores as a whole: none is left
+    write_xlsx(path, XLSX_ROWS, None)
+    result = load(landing, warehouse)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+    assert result.checks["total_row"]["passed"] is False
+    assert any("no Tổng cộng row" in w for w in result.warnings)
+    assert totals(warehouse).height == 0 and totals(warehouse).schema == PORTAL_766_TOTALS
+    assert agency_rows(warehouse).height == 2
+
+
+def test_several_tong_cong_rows_keep_the_first(landing, warehouse):
+    second = XLSX_TOTAL_WITH_SCORES[:13] + [1, 2, 3, 4, 5, 6, 21]
+    path = folder(landing) / f"dvcqg_766_{MONTH}.xlsx"
+    write_xlsx(path, XLSX_ROWS + [XLSX_TOTAL_WITH_SCORES], second)
+    result = load(landing, warehouse)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+    assert any("2 Tổng cộng rows; the first one is checked and kept" in w for w in result.warnings)
+    kept = totals(warehouse)
+    assert kept.height == 1 and kept["tong_diem"].to_list() == [77.25]
+
+
+def test_unusable_tong_cong_score_cells_are_kept_blank_with_a_warning(landing, warehouse):
+    total = list(XLSX_TOTAL_WITH_SCORES)
+    total[14] = "18.1"  # text with a dot: not a Vietnamese decimal
+    total[19] = 177.25  # above 100
+    rows = [list(r) for r in XLSX_ROWS]
+    rows[0][13] = "17.82"  # an agency row's bad cell still quarantines that row only
+    write_xlsx(folder(landing) / f"dvcqg_766_{MONTH}.xlsx", rows, total)
+    result = load(landing, warehouse)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 1, 1)
+    assert result.quarantine_reasons == {"bad_number:diem_cong_khai": 1}
+    assert any(
+        "the Tổng cộng row's score cell(s) diem_tien_do, tong_diem are not numbers in [0, 100]" in w
+        for w in result.warnings
+    )
+    assert not any("18.1" in w or "177" in w for w in result.warnings)  # names only
+    row = totals(warehouse).row(0, named=True)
+    assert (row["diem_tien_do"], row["tong_diem"], row["diem_so_hoa"]) == (None, None, 17.5)
+
+
+def test_a_rejected_redelivery_leaves_the_totals_untouched(landing, warehouse):
+    path = folder(landing) / f"dvcqg_766_{MONTH}.xlsx"
+    write_xlsx(path, XLSX_ROWS, XLSX_TOTAL_WITH_SCORES)
+    load(landing, warehouse)
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    assert load_report_766(landing, warehouse, MONTH).rejected
+    assert totals(warehouse)["tong_diem"].to_list() == [77.25]
+
+
+def test_the_totals_suite_checks_the_kept_scores(landing, warehouse):
+    from expectations import validate_batch
+
+    write_xlsx(folder(landing) / f"dvcqg_766_{MONTH}.xlsx", XLSX_ROWS, XLSX_TOTAL_WITH_SCORES)
+    load(landing, warehouse)
+    assert validate_batch("portal_766_totals", totals(warehouse))["success"] is True
+    assert validate_batch("portal_766_totals", totals(warehouse).head(0))["success"] is True
+    bad = totals(warehouse).with_columns(pl.lit(101.0).alias("tong_diem"))
+    assert validate_batch("portal_766_totals", bad)["success"] is False
+
+
+def test_a_month_loaded_before_the_totals_table_is_loaded_again(landing, warehouse):
+    """Upgrade path: a partition accepted by an earlier version has no totals partition; the
+    raw asset treats it as stale (orchestration/assets/raw.py), so the unchanged file is
+    read again and the province's scores reach the warehouse."""
+    from types import SimpleNamespace
+
+    from orchestration.assets.raw import _companion_missing
+    from orchestration.load_records import LoadRecord, save_partition_record
+
+    settings = SimpleNamespace(warehouse_dir=warehouse)
+    write_xlsx(folder(landing) / f"dvcqg_766_{MONTH}.xlsx", XLSX_ROWS, XLSX_TOTAL_WITH_SCORES)
+    result = load(landing, warehouse)
+    save_partition_record(warehouse, "portal_766", MONTH, LoadRecord.of(result))
+    assert _companion_missing(settings, "portal_766", MONTH) is False
+    partition_path(warehouse, "portal_766_totals", MONTH).unlink()
+    assert _companion_missing(settings, "portal_766", MONTH) is True
+    assert _companion_missing(settings, "portal_synced", MONTH) is False  # no companion
 
 
 SYNCED_HEADER = "MaHoSo,MaCoQuan,TrangThaiHoSo,KenhThucHien,NgayTiepNhan,NgayKetThucXuLy,DuocThanhToanTrucTuyen\n"

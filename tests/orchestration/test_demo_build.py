@@ -64,9 +64,15 @@ def test_bieu_06_identities_on_every_row_of_the_demo_build(demo):
     ).fetchone()
     assert rows > 1000 and broken == 0
     levels = dict(con.execute("select level, count(*) from marts.bieu_06 group by level").fetchall())
-    assert set(levels) == {"agency", "district", "province"}
-    # 6 months, 2 quarters, 1 half, 1 year for the province
-    assert levels["province"] == 10
+    assert set(levels) == {"agency", "tier", "district", "province"}
+    # one province (24): 6 months, 2 quarters, 1 half, 1 year and the ISO weeks 2024-W01
+    # (Monday 1 January) to 2024-W26 (Sunday 30 June)
+    assert levels["province"] == 6 + 2 + 1 + 1 + 26
+    # before 1 July 2025 every tier exists: the tier rows of a period sum to its province row
+    tiers = con.execute(
+        "select count(distinct unit_code) from marts.bieu_06 where level = 'tier' and period = '2024-H1'"
+    ).fetchone()[0]
+    assert tiers == 3
 
 
 def test_build_prints_the_scorecard_beside_the_notice(demo):

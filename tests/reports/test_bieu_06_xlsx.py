@@ -9,12 +9,13 @@ from openpyxl import load_workbook
 from publish.reports.bieu_06_xlsx import (
     FIRST_DATA_ROW,
     HEADER_TOP,
+    INDEX_SHEET,
     NUMBERS_ROW,
     PROVINCE_FIELDS_SHEET,
     SUMMARY_SHEET,
 )
 from publish.reports.labels import province_place
-from publish.reports.marts import BIEU_06_COUNTS
+from publish.reports.marts import BIEU_06_COUNTS, FORM_PERIOD_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,9 @@ def test_one_workbook_per_period(reports_publication, bieu_06):
     periods, _, _ = bieu_06
     assert {p for _, p in periods} >= {"2024-03", "2024-04", "2024-Q1", "2024-Q2", "2024-H1", "2024"}
     names = {path.name for path in (folder / "reports").glob("bieu_06_*.xlsx")}
-    assert names == {f"bieu_06_{period}.xlsx" for _, period in periods}
+    # the form's periods; the ISO weeks of the marts (weekly briefings) get no workbook
+    assert names == {f"bieu_06_{period}.xlsx" for period_type, period in periods if period_type in FORM_PERIOD_TYPES}
+    assert not any("-W" in name for name in names)
 
 
 def test_header_is_the_official_layout(reports_publication, bieu_06):
@@ -73,7 +76,9 @@ def test_every_row_equals_bieu_06(reports_publication, bieu_06):
     """The province total (last row) and every district and agency row carry the mart's figures."""
     periods, figures, names = bieu_06
     folder = reports_publication[0]
-    for _, period in periods:
+    for period_type, period in periods:
+        if period_type not in FORM_PERIOD_TYPES:
+            continue
         workbook = load_workbook(folder / "reports" / f"bieu_06_{period}.xlsx")
         rows = list(data_rows(workbook[SUMMARY_SHEET]))
         province = [v for k, v in figures.items() if k[0] == period and k[1] == "province"]
@@ -88,6 +93,6 @@ def test_every_row_equals_bieu_06(reports_publication, bieu_06):
         assert list(fields[-1][2:]) == province[0]
         assert [sum(r[c] for r in fields[:-1]) for c in range(2, 13)] == province[0]
         for name in workbook.sheetnames:
-            if name not in (SUMMARY_SHEET, PROVINCE_FIELDS_SHEET):
+            if name not in (SUMMARY_SHEET, PROVINCE_FIELDS_SHEET, INDEX_SHEET):
                 last = list(data_rows(workbook[name]))[-1]
                 assert list(last[2:]) == figures[(period, "agency", name)]

@@ -146,7 +146,8 @@ def test_overdue_list_matches_bieu_06_col_13(reports_publication, marts_db):
 
 
 def test_optional_marts_show_when_present(reports_publication, tmp_path):
-    """reconciliation, reconciliation_dossiers and data_quality are shown when published."""
+    """reconciliation, reconciliation_dossiers and data_quality are shown when published, their
+    codes in plain Vietnamese."""
     folder = tmp_path / "publication"
     shutil.copytree(reports_publication[0], folder)
     with duckdb.connect(str(folder / MARTS_DB)) as con:
@@ -172,5 +173,7 @@ def test_optional_marts_show_when_present(reports_publication, tmp_path):
     write_reports(folder)
     text = (folder / "reports" / "dashboard.html").read_text(encoding="utf-8")
     assert 'data-chart="chart-reconciliation"' in text
-    assert 'id="reconciliation-table"' in text and "missing_on_portal: 1" in text
-    assert 'id="data-quality-table"' in text and "quarantine:bad_json" in text
+    # codes in words (codes.csv, labels.check_label), never the code itself
+    assert 'id="reconciliation-table"' in text and "Có trong hệ thống, không có trên Cổng: 1" in text
+    assert 'id="data-quality-table"' in text and "Dòng bị cách ly: dòng không đọc được (JSON lỗi)" in text
+    assert ">missing_on_portal" not in text and ">quarantine:bad_json" not in text

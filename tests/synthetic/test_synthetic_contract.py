@@ -27,7 +27,7 @@ KEYS = ["MaHoSo", "MaTTHC", "MaCoQuan", "KenhThucHien", "ChuHoSo", "SoGiayToChuH
         "HinhThucNhanKetQua", "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa", "DanhSachLePhi",
         "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", "TaiLieuNop", "DanhGia", "NgayCapNhat"]
 REF_HEADERS = {
-    "don_vi.csv": "ma_don_vi,ten_don_vi,cap,ma_dvhc,ma_don_vi_cha,hieu_luc_tu,hieu_luc_den",
+    "don_vi.csv": "ma_don_vi,ten_don_vi,cap,ma_dvhc,ma_don_vi_cha,hieu_luc_tu,hieu_luc_den,ma_don_vi_ke_thua",
     "dvhc.csv": "ma_dvhc,ten_dvhc,cap,ma_dvhc_cha,hieu_luc_tu,hieu_luc_den,ma_dvhc_ke_thua",
     "tthc.csv": "ma_tthc,ten_tthc,ma_linh_vuc,ten_linh_vuc,cap_thuc_hien,muc_do_dvc,co_phi,thoi_han,don_vi_thoi_han,yeu_cau_ket_qua_giay,ma_co_quan_cong_bo",
     "cong_bo.csv": "ma_tthc,ma_co_quan_cong_bo,so_qd_bo,ngay_hieu_luc_van_ban,so_qd_tinh,ngay_qd_tinh,ngay_cong_khai",
@@ -72,15 +72,27 @@ def test_layout(landing):
         assert len(list(d.iterdir())) == 1
 
 
+def _valid(rows, cap, day, province="24"):
+    """Codes of the units of `cap` of `province` whose row is valid on `day` (ISO date), up
+    the parent chain of the rows valid that day (dvhc.csv also lists the former Bắc Ninh)."""
+    valid = {r["ma_dvhc"]: r for r in rows if r["hieu_luc_tu"] <= day <= (r["hieu_luc_den"] or "9")}
+
+    def top(code):
+        while valid[code]["ma_dvhc_cha"]:
+            code = valid[code]["ma_dvhc_cha"]
+        return code
+    return {c for c, r in valid.items() if r["cap"] == cap and top(c) == province}
+
+
 def test_reference_headers_and_content(landing):
     for name, header in REF_HEADERS.items():
         assert _csv(landing / "reference" / name)[0] == header.split(","), name
     dvhc = _ref(landing, "dvhc.csv")
-    communes = {r["ma_dvhc"] for r in dvhc if r["cap"] == "xa"}
+    communes = _valid(dvhc, "xa", "2024-02-01")
     assert len(communes) == 209 and all(re.fullmatch(r"\d{5}", c) for c in communes)
-    districts_valid = {r["ma_dvhc"] for r in dvhc if r["cap"] == "huyen"
-                       and r["hieu_luc_tu"] <= "2024-02-01" and (r["hieu_luc_den"] or "9") >= "2024-02-01"}
-    assert len(districts_valid) == 10
+    assert len(_valid(dvhc, "xa", "2025-07-01")) == 99  # the new Bắc Ninh (reorganisation.md)
+    assert len(_valid(dvhc, "huyen", "2024-02-01")) == 10
+    assert len(_valid(dvhc, "huyen", "2024-02-01", province="27")) == 8
     assert any(r["ma_dvhc_ke_thua"] == "213" for r in dvhc)
     for r in _ref(landing, "don_vi.csv"):
         assert RE_AGENCY.match(r["ma_don_vi"]) and r["cap"] in ("tinh", "huyen", "xa")
@@ -211,7 +223,7 @@ def test_synced_list(landing):
 
 
 def test_vneid(landing):
-    communes = {r["ma_dvhc"] for r in _ref(landing, "dvhc.csv") if r["cap"] == "xa"}
+    dvhc = _ref(landing, "dvhc.csv")
     files = sorted((landing / "vneid").rglob("vneid_*.csv"))
     assert len(files) >= 8
     for p in files:
@@ -220,7 +232,7 @@ def test_vneid(landing):
         rows = _csv(p)
         assert rows[0] == ["Mã ĐVHC", "Tên ĐVHC", "Ngày số liệu", "Công dân đủ điều kiện",
                            "Đã cấp mức 1", "Đã cấp mức 2", "Đã kích hoạt"]
-        assert {r[0] for r in rows[1:]} == communes
+        assert {r[0] for r in rows[1:]} == _valid(dvhc, "xa", d.isoformat())
         for r in rows[1:]:
             assert r[2] == d.strftime("%d/%m/%Y")
             e, l1, l2, a = map(int, r[3:])

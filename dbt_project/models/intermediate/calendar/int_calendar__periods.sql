@@ -1,7 +1,7 @@
--- One row per reporting period (month, quarter, half, year) from the first month with a
--- reception to the month of data_through (kpis.md "Calendar"). period_end is the period's
--- last day, or data_through for the period that contains it; period_end_at is the end
--- (23:59:59) of that day, the E of every rule.
+-- One row per reporting period (ISO week, month, quarter, half, year) from the first week or
+-- month with a reception to the one of data_through (kpis.md "Calendar"). period_end is the
+-- period's last day, or data_through for the period that contains it; period_end_at is the
+-- end (23:59:59) of that day, the E of every rule.
 with
 
 days as (
@@ -52,6 +52,22 @@ label_days as (
 
 ),
 
+label_week_days as (
+
+    -- from 6 days before the first reception, so that its week starts on its Monday (a week
+    -- may begin in the year before)
+    select
+        days.calendar_date,
+        'week' as period_type,
+        {{ iso_week_label('days.calendar_date') }} as period
+    from days
+    cross join find_data_through
+    cross join find_first_reception
+    where days.calendar_date <= find_data_through.data_through_date
+        and days.calendar_date >= {{ add_days('find_first_reception.first_reception_date', -6) }}
+
+),
+
 label_periods as (
 
     select
@@ -77,6 +93,9 @@ label_periods as (
         'year' as period_type,
         cast(year_number as {{ dbt.type_string() }}) as period
     from label_days
+    union all
+    select calendar_date, period_type, period
+    from label_week_days
 
 ),
 
@@ -94,7 +113,7 @@ bound_periods as (
 
 keep_periods_with_data as (
 
-    -- Periods ending before the first reception's month have no data.
+    -- Periods ending before the first reception's month (week) have no data.
     select
         bound_periods.period_type,
         bound_periods.period,
@@ -104,7 +123,10 @@ keep_periods_with_data as (
         {{ end_of_day('bound_periods.period_end') }} as period_end_at
     from bound_periods
     cross join find_first_reception
-    where bound_periods.period_end >= {{ dbt.date_trunc('month', 'find_first_reception.first_reception_date') }}
+    where bound_periods.period_end >= case
+        when bound_periods.period_type = 'week' then find_first_reception.first_reception_date
+        else {{ dbt.date_trunc('month', 'find_first_reception.first_reception_date') }}
+    end
 
 ),
 

@@ -161,9 +161,15 @@ join_attributes as (
 
 locate_districts as (
 
+    -- The dossier's position on its reception date (submission date if never received):
+    -- district, tier and province (reorganisation.md "Where a dossier belongs"), fixed then
+    -- and used in every period, so a dossier received before 1 July 2025 and still open
+    -- after keeps its district.
     select
         join_attributes.*,
-        agency_districts.district_code
+        agency_districts.district_code,
+        agency_districts.tier_code,
+        agency_districts.province_code
     from join_attributes
     left join agency_districts
         on agency_districts.agency_code = join_attributes.agency_code

@@ -1,8 +1,8 @@
 -- One row per agency and month whose synced-dossier list is loaded: sync_rate_766's
 -- numerator (received in the month and in the month's list) and denominator
--- (max(received in the month, the list's rows for the agency)), with the district the
+-- (max(received in the month, the list's rows for the agency)), with the position the
 -- agency-month rolls up to (kpis.md: the agency's district on the first day of the month on
--- which the agency is valid).
+-- which the agency is valid; its tier and province on that day likewise).
 with
 
 dossiers as (
@@ -108,6 +108,8 @@ rank_district_days as (
         combine_counts.period,
         combine_counts.agency_code,
         agency_districts.district_code,
+        agency_districts.tier_code,
+        agency_districts.province_code,
         row_number() over (
             partition by combine_counts.period, combine_counts.agency_code
             order by
@@ -131,6 +133,8 @@ final as (
         combine_counts.period,
         combine_counts.agency_code,
         rank_district_days.district_code,
+        rank_district_days.tier_code,
+        rank_district_days.province_code,
         cast(combine_counts.numerator as bigint) as numerator,
         cast(combine_counts.denominator as bigint) as denominator
     from combine_counts

@@ -1,9 +1,11 @@
--- One row per dossier and MONTH in which the dossier is "to handle" (Biểu 06 col 3):
--- received by the month end and not ended before the month start. Every Biểu 06 column and
--- every dossier-based KPI count is a 0/1 flag here, so the marts only sum. Quarters, halves
--- and years are summed from these months by int_figures__unit_period_counts (flows add up;
--- carried_over is the first month's, the in-progress stocks the last month's), so a dossier
--- has a row per month it stays open, not per period of every type.
+-- One row per dossier and MONTH or ISO WEEK in which the dossier is "to handle" (Biểu 06
+-- col 3): received by the period end and not ended before the period start. Every Biểu 06
+-- column and every dossier-based KPI count is a 0/1 flag here, so the marts only sum.
+-- Quarters, halves and years are summed from these months by
+-- int_figures__unit_period_counts (flows add up; carried_over is the first month's, the
+-- in-progress stocks the last month's), so a dossier has a row per month and per week it
+-- stays open, not per period of every type. Weeks do not nest in months and are computed
+-- directly: a dossier open d days has about 1 + d/7 week rows (most end within 2 weeks).
 -- One range join against the small months table, never a rescan per month.
 {{ config(
     materialized=per_dossier_materialization(),
@@ -20,6 +22,8 @@
         dossiers.dossier_code,
         dossiers.agency_code,
         dossiers.district_code,
+        dossiers.tier_code,
+        dossiers.province_code,
         dossiers.field_code,
         dossiers.field_name,
         dossiers.channel,
@@ -59,8 +63,9 @@ dossiers as (
 
 periods as (
 
+    -- weeks do not nest in months, so a week's flags are computed here like a month's
     select * from {{ ref('int_calendar__periods') }}
-    where period_type = 'month'
+    where period_type in ('month', 'week')
 
 ),
 
@@ -171,6 +176,8 @@ count_flags as (
         dossier_code,
         agency_code,
         district_code,
+        tier_code,
+        province_code,
         field_code,
         field_name,
         -- Biểu 06

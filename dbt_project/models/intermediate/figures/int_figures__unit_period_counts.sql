@@ -1,4 +1,4 @@
--- One row per period, agency, district (of the dossiers) and field: the summed counts of
+-- One row per period, agency, position (district, tier, province of the dossiers) and field: the summed counts of
 -- Biểu 06 and of every dossier-based KPI. Every level of every figures mart sums these rows.
 --
 -- Dossier counts come per month (int_figures__dossier_periods); a quarter, half or year is
@@ -8,6 +8,7 @@
 -- - carried_over (open at S) is its first month's, the in-progress stocks (open at E, within
 --   the deadline or not) its last month's: same S, same E;
 -- - total = carried_over + everything received in the period.
+-- Weeks do not nest in months: their counts come per dossier and week, summed here as they are.
 -- Event counts (refusals, postal returns) come per period of every type.
 {%- set dossier_columns = bieu_06_count_columns() + kpi_count_columns() %}
 {%- set start_stock_columns = ['carried_over'] %}
@@ -39,19 +40,43 @@ sum_months as (
         period as month,
         agency_code,
         district_code,
+        tier_code,
+        province_code,
         field_code,
         max(field_name) as field_name,
         {% for column in dossier_columns -%}
         sum({{ column }}) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
     from dossier_periods
-    group by period, agency_code, district_code, field_code
+    where period_type = 'month'
+    group by period, agency_code, district_code, tier_code, province_code, field_code
+
+),
+
+sum_weeks as (
+
+    -- a week is its own period (computed per dossier and week in int_figures__dossier_periods)
+    select
+        period_type,
+        period,
+        agency_code,
+        district_code,
+        tier_code,
+        province_code,
+        field_code,
+        max(field_name) as field_name,
+        {% for column in dossier_columns -%}
+        sum({{ column }}) as {{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
+    from dossier_periods
+    where period_type = 'week'
+    group by period_type, period, agency_code, district_code, tier_code, province_code, field_code
 
 ),
 
 list_months_of_periods as (
 
-    -- every period with its months (a month is its own only month)
+    -- every period but weeks with its months (a month is its own only month)
     select
         periods.period_type,
         periods.period,
@@ -67,6 +92,7 @@ list_months_of_periods as (
         on months.period_type = 'month'
         and months.period_start_at >= periods.period_start_at
         and months.period_end_at <= periods.period_end_at
+    where periods.period_type <> 'week'
 
 ),
 
@@ -77,6 +103,8 @@ roll_up_months as (
         list_months_of_periods.period,
         sum_months.agency_code,
         sum_months.district_code,
+        sum_months.tier_code,
+        sum_months.province_code,
         sum_months.field_code,
         max(sum_months.field_name) as field_name,
         {% for column in dossier_columns -%}
@@ -99,6 +127,8 @@ roll_up_months as (
         list_months_of_periods.period,
         sum_months.agency_code,
         sum_months.district_code,
+        sum_months.tier_code,
+        sum_months.province_code,
         sum_months.field_code
 
 ),
@@ -110,6 +140,8 @@ stack_counts as (
         period,
         agency_code,
         district_code,
+        tier_code,
+        province_code,
         field_code,
         field_name,
         {% for column in dossier_columns %}{{ column }},
@@ -123,6 +155,23 @@ stack_counts as (
         period,
         agency_code,
         district_code,
+        tier_code,
+        province_code,
+        field_code,
+        field_name,
+        {% for column in dossier_columns %}{{ column }},
+        {% endfor %}
+        {%- for column in event_columns %}0 as {{ column }}{% if not loop.last %},
+        {% endif %}{% endfor %}
+    from sum_weeks
+    union all
+    select
+        period_type,
+        period,
+        agency_code,
+        district_code,
+        tier_code,
+        province_code,
         field_code,
         field_name,
         {% for column in dossier_columns %}0 as {{ column }},
@@ -140,13 +189,15 @@ sum_counts as (
         period,
         agency_code,
         district_code,
+        tier_code,
+        province_code,
         field_code,
         max(field_name) as field_name,
         {% for column in dossier_columns + event_columns -%}
         cast(sum({{ column }}) as bigint) as {{ column }}{% if not loop.last %},
         {% endif %}{% endfor %}
     from stack_counts
-    group by period_type, period, agency_code, district_code, field_code
+    group by period_type, period, agency_code, district_code, tier_code, province_code, field_code
 
 ),
 

@@ -1,6 +1,8 @@
--- One row per reporting unit (agency, district, province) with the name the marts show:
--- the name of the unit's latest row (decision, spec silent: a renamed unit shows its
--- latest name in every period).
+-- One row per reporting unit (agency, tier, district, province) with the name the marts
+-- show: the name of the unit's latest row (decision, spec silent: a renamed unit shows its
+-- latest name in every period; a province's name in a period is int_units__period_names').
+-- Every `tinh` of dvhc.csv is a province (reorganisation.md: one row per province code that
+-- dossiers of the period belong to; a merged province's system lists both).
 with
 
 agencies as (
@@ -36,19 +38,6 @@ rank_admin_unit_rows as (
 
 ),
 
-rank_provinces as (
-
-    -- The province of this warehouse: the `tinh` unit that existed first (decision: dvhc.csv
-    -- may also list the province it merged into in 2025, which came later or has a greater
-    -- code on the same day).
-    select
-        admin_unit_code,
-        row_number() over (order by valid_from_date, admin_unit_code) as province_rank
-    from admin_units
-    where admin_unit_level = 'tinh'
-
-),
-
 list_agency_units as (
 
     select
@@ -75,13 +64,21 @@ list_province_units as (
 
     select
         'province' as level,
-        rank_admin_unit_rows.admin_unit_code as unit_code,
-        rank_admin_unit_rows.admin_unit_name as unit_name
+        admin_unit_code as unit_code,
+        admin_unit_name as unit_name
     from rank_admin_unit_rows
-    inner join rank_provinces
-        on rank_provinces.admin_unit_code = rank_admin_unit_rows.admin_unit_code
-        and rank_provinces.province_rank = 1
-    where rank_admin_unit_rows.row_rank = 1
+    where row_rank = 1 and admin_unit_level = 'tinh'
+
+),
+
+list_tier_units as (
+
+    -- the tiers of don_vi.csv's `cap` (decision, spec silent on their names)
+    select 'tier' as level, 'tinh' as unit_code, 'Cấp tỉnh' as unit_name
+    union all
+    select 'tier' as level, 'huyen' as unit_code, 'Cấp huyện' as unit_name
+    union all
+    select 'tier' as level, 'xa' as unit_code, 'Cấp xã' as unit_name
 
 ),
 
@@ -92,6 +89,8 @@ final as (
     select * from list_district_units
     union all
     select * from list_province_units
+    union all
+    select * from list_tier_units
 
 )
 

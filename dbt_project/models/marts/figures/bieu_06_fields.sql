@@ -1,5 +1,5 @@
--- One row per period, level (agency, province), unit and field of the procedures: Biểu 06
--- by field, as the form lists its rows (marts.md `bieu_06_fields`).
+-- One row per period, level (agency, tier, province), unit and field of the procedures:
+-- Biểu 06 by field, as the form lists its rows (marts.md `bieu_06_fields`), as was.
 {%- set count_columns = bieu_06_count_columns() %}
 with
 
@@ -24,7 +24,7 @@ unit_names as (
 
 unit_rollup as (
 
-    -- the form by field has agency and province rows
+    -- the form by field has agency, tier and province rows (marts.md: no district)
     select * from {{ ref('int_units__rollup') }}
     where member_level = 'agency' and level <> 'district'
 

@@ -27,10 +27,13 @@ list_unit_months as (
 
     select distinct
         period,
+        period_start,
+        period_end,
         level,
         unit_code
     from kpi_values
-    where period_type = 'month'
+    -- marts.md: agency, district, province (the tier rows of kpi_values are not scored)
+    where period_type = 'month' and level <> 'tier'
 
 ),
 
@@ -39,6 +42,8 @@ score_units as (
     {% for score_code, max_score, kpi_code, formula in scores %}
     select
         list_unit_months.period,
+        list_unit_months.period_start,
+        list_unit_months.period_end,
         list_unit_months.level,
         list_unit_months.unit_code,
         '{{ score_code }}' as score_code,
@@ -61,6 +66,8 @@ compare_portal_scores as (
     -- The portal publishes the progress score per agency (Điểm Tiến độ).
     select
         score_units.period,
+        score_units.period_start,
+        score_units.period_end,
         score_units.level,
         score_units.unit_code,
         score_units.score_code,

@@ -56,12 +56,23 @@ judge_measures as (
 
 ),
 
+month_periods as (
+
+    -- period_start / period_end as every mart with a period carries them (marts.md)
+    select period, period_start, period_end
+    from {{ ref('int_calendar__periods') }}
+    where period_type = 'month'
+
+),
+
 final as (
 
     -- Name: the agency's latest don_vi name; an agency code unknown to don_vi.csv keeps the
     -- name the portal gives it.
     select
         judge_measures.period,
+        coalesce(month_periods.period_start, {{ month_first_day('judge_measures.period') }}) as period_start,
+        coalesce(month_periods.period_end, {{ month_last_day('judge_measures.period') }}) as period_end,
         judge_measures.agency_code as unit_code,
         coalesce(report_units.unit_name, judge_measures.portal_agency_name) as unit_name,
         judge_measures.measure,
@@ -75,6 +86,8 @@ final as (
     left join report_units
         on report_units.level = 'agency'
         and report_units.unit_code = judge_measures.agency_code
+    left join month_periods
+        on month_periods.period = judge_measures.period
 
 )
 

@@ -182,16 +182,29 @@ stack_issues as (
 
 ),
 
+month_periods as (
+
+    -- period_start / period_end as every mart with a period carries them (marts.md)
+    select period, period_start, period_end
+    from {{ ref('int_calendar__periods') }}
+    where period_type = 'month'
+
+),
+
 final as (
 
     select
-        cast(period as {{ dbt.type_string() }}) as period,
-        cast(unit_code as {{ dbt.type_string() }}) as unit_code,
-        cast(dossier_code as {{ dbt.type_string() }}) as dossier_code,
-        cast(issue as {{ dbt.type_string() }}) as issue,
-        cast(system_value as {{ dbt.type_string() }}) as system_value,
-        cast(portal_value as {{ dbt.type_string() }}) as portal_value
+        cast(stack_issues.period as {{ dbt.type_string() }}) as period,
+        coalesce(month_periods.period_start, {{ month_first_day('stack_issues.period') }}) as period_start,
+        coalesce(month_periods.period_end, {{ month_last_day('stack_issues.period') }}) as period_end,
+        cast(stack_issues.unit_code as {{ dbt.type_string() }}) as unit_code,
+        cast(stack_issues.dossier_code as {{ dbt.type_string() }}) as dossier_code,
+        cast(stack_issues.issue as {{ dbt.type_string() }}) as issue,
+        cast(stack_issues.system_value as {{ dbt.type_string() }}) as system_value,
+        cast(stack_issues.portal_value as {{ dbt.type_string() }}) as portal_value
     from stack_issues
+    left join month_periods
+        on month_periods.period = stack_issues.period
 
 )
 

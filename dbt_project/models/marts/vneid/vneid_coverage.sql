@@ -1,7 +1,8 @@
 -- One row per snapshot date, level and unit: VNeID coverage (marts.md `vneid_coverage`).
 -- Communes roll up to the district that is their parent on the snapshot date; a commune valid
 -- on that date and absent from the snapshot is missing (a row with null counts at commune
--- level, counted in communes_missing above); a commune that had ceased is not.
+-- level, counted in communes_missing above); a commune that had ceased is not. Province
+-- rows: one per province that the communes' parent chains reach on the snapshot date.
 with
 
 commune_snapshots as (
@@ -101,13 +102,35 @@ combine_communes as (
 
 ),
 
+find_sole_provinces as (
+
+    -- the province of a snapshot date when dvhc.csv has one `tinh` valid then: where a
+    -- commune unknown to dvhc.csv counts (decision: with several, it counts in none)
+    select
+        snapshot_date,
+        max(admin_unit_code) as province_code
+    from keep_unit_rows
+    where admin_unit_level = 'tinh' and is_valid
+    group by snapshot_date
+    having count(*) = 1
+
+),
+
 locate_districts as (
 
-    -- Only a `huyen` parent is a district: after mid-2025 communes hang from the province.
+    -- District: only a `huyen` parent is one (after mid-2025 communes hang from the
+    -- province). Province: up the parent chain, on the snapshot date, to the `tinh`.
     select
         combine_communes.*,
         coalesce(keep_unit_rows.admin_unit_name, combine_communes.reported_name) as unit_name,
-        case when parent_rows.admin_unit_level = 'huyen' then parent_rows.admin_unit_code end as district_code
+        case when parent_rows.admin_unit_level = 'huyen' then parent_rows.admin_unit_code end as district_code,
+        cast(null as {{ dbt.type_string() }}) as tier_code,
+        case
+            when keep_unit_rows.admin_unit_code is null then find_sole_provinces.province_code
+            when parent_rows.admin_unit_level = 'tinh' then parent_rows.admin_unit_code
+            when grandparent_rows.admin_unit_level = 'tinh' then grandparent_rows.admin_unit_code
+            when great_grandparent_rows.admin_unit_level = 'tinh' then great_grandparent_rows.admin_unit_code
+        end as province_code
     from combine_communes
     left join keep_unit_rows
         on keep_unit_rows.snapshot_date = combine_communes.snapshot_date
@@ -115,6 +138,14 @@ locate_districts as (
     left join keep_unit_rows as parent_rows
         on parent_rows.snapshot_date = combine_communes.snapshot_date
         and parent_rows.admin_unit_code = keep_unit_rows.parent_admin_unit_code
+    left join keep_unit_rows as grandparent_rows
+        on grandparent_rows.snapshot_date = combine_communes.snapshot_date
+        and grandparent_rows.admin_unit_code = parent_rows.parent_admin_unit_code
+    left join keep_unit_rows as great_grandparent_rows
+        on great_grandparent_rows.snapshot_date = combine_communes.snapshot_date
+        and great_grandparent_rows.admin_unit_code = grandparent_rows.parent_admin_unit_code
+    left join find_sole_provinces
+        on find_sole_provinces.snapshot_date = combine_communes.snapshot_date
 
 ),
 
@@ -156,7 +187,7 @@ sum_units as (
 
 name_units as (
 
-    -- names: a commune's as located above, a district's of its row on the snapshot date, the
+    -- names: a commune's as located above, a district's of its row on the snapshot date, a
     -- province's latest
     select
         sum_units.snapshot_date,
