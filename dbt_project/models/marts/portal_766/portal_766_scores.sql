@@ -91,7 +91,9 @@ sum_groups as (
         list_unit_months.unit_code,
         list_rule_groups.rule_set,
         list_rule_groups.group_code,
-        sum(indicators.points) as recomputed_points,
+        -- summed as decimals: a sum of doubles depends on the order DuckDB's threads add them
+        -- in, and the same inputs must give the same mart, byte for byte
+        cast(sum(cast(indicators.points as decimal(38, 12))) as double) as recomputed_points,
         count(indicators.points) = max(list_rule_groups.rule_indicator_count) as is_recomputed
     from list_unit_months
     inner join list_rule_groups
@@ -165,10 +167,10 @@ estimate_totals as (
                     or attach_portal_scores.portal_points is not null
                     then 1 else 0
             end) = 1
-                then sum(case
+                then cast(sum(cast(case
                     when attach_portal_scores.is_recomputed then attach_portal_scores.recomputed_points
                     else attach_portal_scores.portal_points
-                end)
+                end as decimal(38, 12))) as double)
         end as recomputed_points,
         min(case when attach_portal_scores.is_recomputed then 1 else 0 end) = 1 as is_recomputed,
         max(case when attach_portal_scores.has_portal_row then 1 else 0 end) = 1 as has_portal_row
