@@ -85,9 +85,11 @@ $(BI_CLIENT_STAMP): tests/bi_client/requirements.txt
 	touch $@
 
 # Two workers: most of a build's time is single-threaded (Python, dbt start-up), so two
-# builds side by side use the two cores. Tests sharing a build stay on one worker.
+# builds side by side use the two cores. Tests sharing a build stay on one worker, and the
+# longest groups are handed out first (tests/conftest.py: HEAVIEST_FIRST; without
+# --no-loadscope-reorder xdist would order the groups by their number of tests).
 test: install-spark system-deps bi-client
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup --no-loadscope-reorder
 
 ui: install
 	mkdir -p -m 700 $(DAGSTER_HOME)

@@ -157,8 +157,9 @@ def month_end_day(month: str) -> int:
 
 @dataclass
 class MonthScores:
-    """The portal's rule points of one month (portal_766_rules): per agency index and for the
-    province, None where a group is not computable from the dossiers."""
+    """The portal's rule points of one month (portal_766_rules): per agency index (the dossiers
+    the portal counts under the agency at the month's end, its successions included) and for
+    the province, None where a group is not computable from the dossiers."""
     month: str
     agency: list[dict[str, float | None]]
     province: dict[str, float | None]
@@ -169,7 +170,10 @@ def month_scores(ds: Dossiers, facts: rules766.DossierFacts, fs: pl.DataFrame, m
     first, last, last_date = rules766.month_bounds(month, range_end)
     rules = rules766.rules_on(last_date)
     n_ag = len(ds.agency_codes)
-    counts = rules766.month_counts(facts, first, last, n_ag, ds.base)
+    # each dossier under the agency in force at the month's end (E): the report's agency rows
+    # hold the dossiers of the agencies they succeeded, and so do their Điểm cells
+    counts = rules766.month_counts(rules766.at_period_end(facts, ds.validity, last, n_ag),
+                                   first, last, n_ag, ds.base)
     # an agency's 3.3 has no sync factor here: its dvctt group lacks 3.1 and 3.2 anyway
     agency = [rules766.unit_groups(rules, {c: (int(nd[0][a]), int(nd[1][a])) for c, nd in counts.agency.items()})
               for a in range(n_ag)]
@@ -216,9 +220,10 @@ def report_766(ds: Dossiers, fs: pl.DataFrame, month: str, synced: pl.DataFrame,
     """One row per agency valid in the month: the portal drills down to the units of its day,
     so a dossier of an agency that ended before the month's end (a merged department, a
     district office) counts under its successor, and every agency under its name of then.
-    The Điểm cells follow the portal's rules on the agency's own dossiers (MaCoQuan, as the
-    warehouse recomputes them) where the warehouse can recompute them (tien_do, so_hoa), plus
-    PLANTED; the other groups are plausible values drawn from the agency's counts."""
+    The Điểm cells follow the portal's rules on the same dossiers (those of the agencies it
+    succeeded included: `month_scores`, as the warehouse recomputes them) where the warehouse
+    can recompute them (tien_do, so_hoa), plus PLANTED; the other groups are plausible values
+    drawn from the agency's counts."""
     last = month_end_day(month)
     names = ds.agency_names
     if ds.validity is not None:

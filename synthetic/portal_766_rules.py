@@ -14,7 +14,7 @@ event that has not happened by `T` is `LATER`, after every period end.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -131,6 +131,21 @@ def dossier_facts(ds: Dossiers, state_off: int) -> DossierFacts:
         vneid=ds.vneid == 1)
 
 
+def at_period_end(f: DossierFacts, validity, last_day: int, n_agencies: int) -> DossierFacts:
+    """The facts with each dossier under the agency the portal counts it under at the period's
+    end (`last_day`, a day number): its MaCoQuan, or, when that agency ended before that day
+    (a department merged on 2025-03-01, a district office on 2025-07-01), the successor that
+    carries its dossiers on, followed while the successor ended too (`AgencyValidity.resolve`).
+    The 766 report drills down to the agencies of its day, and the warehouse recomputes the
+    agency rows the same way (dbt `int_portal_766__period_agencies`: the chain of
+    ma_don_vi_ke_thua while the code's last row ended before period_end). `validity` None (no
+    reform): unchanged."""
+    if validity is None:
+        return f
+    moved = validity.resolve(np.arange(n_agencies), last_day).astype(np.int64)
+    return replace(f, agency=moved[f.agency])
+
+
 @dataclass
 class MonthCounts:
     """Numerators and denominators of one month, per agency index (arrays) and the province."""
@@ -140,9 +155,10 @@ class MonthCounts:
 
 def month_counts(f: DossierFacts, first_day: int, last_day: int, n_agencies: int,
                  base: int) -> MonthCounts:
-    """2.1, 3.3 (before the sync factor), 3.6, 4.1–4.5 per agency (MaCoQuan, as the warehouse
-    groups them) and for the province; 3.1, 3.2, 3.5, 3.7 for the province. `first_day` and
-    `last_day` are day numbers; E is 23:59:59 of `last_day`."""
+    """2.1, 3.3 (before the sync factor), 3.6, 4.1–4.5 per agency (`f.agency`: pass the facts
+    through `at_period_end` to count them as the portal and the warehouse do, under the agency
+    in force at the period's end) and for the province; 3.1, 3.2, 3.5, 3.7 for the province.
+    `first_day` and `last_day` are day numbers; E is 23:59:59 of `last_day`."""
     S = first_day * DAY - base
     E = (last_day + 1) * DAY - base - 1
     in_den = (f.rec <= E) & (f.end >= S)          # Biểu 06 column 3 (LATER when open)

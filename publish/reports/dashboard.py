@@ -5,7 +5,8 @@ The page is rendered from Jinja2 templates (publish/reports/templates/, autoesca
 filters (period, including the latest ISO weeks; tier; district while districts existed;
 agency) work offline: the aggregated figures they need are embedded once as JSON
 (``dashboard_data``) and a small inline script (templates/dashboard.js) redraws the cards, the
-trends, the rankings (best and worst 15) and the searchable ranking table from them.
+trends, the rankings (best and worst 15), the searchable ranking table and the 766 sections
+(portal_766_data) from them.
 
 Every headline number sits in an element with ``data-kpi`` (the KPI code) and ``data-value``
 (the unrounded value as the marts hold it), so a test or a scraper can read it back; the
@@ -47,14 +48,16 @@ from publish.reports.labels import (
     check_label,
     code_label,
     fmt_date,
-    fmt_decimal,
     fmt_int,
     fmt_kpi,
     fmt_pct,
     group_766_max_points,
+    label_766,
+    labels_766,
     notice_figures,
     period_label,
     period_short,
+    period_text,
     province_place,
     warning_label,
 )
@@ -165,22 +168,21 @@ def render_dashboard(
     # the notice sits beside its own half-year of its own province only
     notice = notice_figures(period, province.code if province else None)
     place = province_place(province.name if province else None) or "toàn tỉnh"
-    data = dashboard_data(marts, period, notice is not None)
+    data = dashboard_data(marts, period, notice is not None, data_through)
     sections = [
         headline_section(marts, period, notice),
         year_on_year_section(marts),
         trends_section(data),
         rankings_section(data),
-        portal_766_section(marts),
+        portal_766_section(data),
         reconciliation_section(marts),
         vneid_section(marts),
         publication_section(marts),
         dossier_lists_section(overdue, inflated, by_agency),
         data_quality_section(marts, manifest),
     ]
-    period_text = (
-        f"{period_label(period.period_type, period.period)} "
-        f"({fmt_date(period.start)} – {fmt_date(period.end)})"
+    period_name = (
+        period_text(period.period_type, period.period, period.start, period.end, data_through)
         if period
         else "chưa có dữ liệu"
     )
@@ -189,7 +191,7 @@ def render_dashboard(
         plotly_js=Markup(plotly.offline.get_plotlyjs()),
         data_json=script_json(data),
         place=place,
-        period_text=period_text,
+        period_text=period_name,
         period_code=period.period if period else "",
         data_through=fmt_date(data_through),
         data_through_iso=data_through.isoformat() if data_through else "",
@@ -219,7 +221,7 @@ def period_key(period_type: str, period: str) -> str:
     return f"{period_type}|{period}"
 
 
-def dashboard_data(marts: Marts, headline: Period | None, notice: bool) -> dict:
+def dashboard_data(marts: Marts, headline: Period | None, notice: bool, data_through: date | None = None) -> dict:
     """The figures the filters need, aggregated as the marts hold them (no dossier, no person):
 
     - ``periods``: the latest RECENT_WEEKS weeks, then every month, quarter, half and year;
@@ -228,7 +230,10 @@ def dashboard_data(marts: Marts, headline: Period | None, notice: bool) -> dict:
     - ``values[period][level][i]``: per headline KPI ``compact(...)`` of the i-th unit of that
       level, or null;
     - ``volumes[level][i][m]``: the Biểu 06 counts of VOLUME_COLUMNS of month m;
-    - ``targets[kpi][year]``: chi_tieu.csv as kpi_values carries it.
+    - ``targets[kpi][year]``: chi_tieu.csv as kpi_values carries it;
+    - ``p766``: the 766 figures of every period (portal_766_data), or null.
+
+    A period's ``label`` says when it is the current one, not yet ended (period_range).
     """
     all_periods = marts.periods(FILTER_PERIOD_TYPES)
     weeks = [p for p in all_periods if p.period_type == "week"][-RECENT_WEEKS:]
@@ -286,7 +291,7 @@ def dashboard_data(marts: Marts, headline: Period | None, notice: bool) -> dict:
         "shown": RANKED_SHOWN,
         "periods": [
             {"key": period_key(p.period_type, p.period), "type": p.period_type, "code": p.period,
-             "label": f"{period_label(p.period_type, p.period)} ({fmt_date(p.start)} – {fmt_date(p.end)})",
+             "label": period_text(p.period_type, p.period, p.start, p.end, data_through),
              "short": period_short(p.period_type, p.period), "year": str(p.end.year)}
             for p in periods
         ],
@@ -300,6 +305,7 @@ def dashboard_data(marts: Marts, headline: Period | None, notice: bool) -> dict:
         "volumes": volumes,
         "volumeLabels": list(VOLUME_COLUMNS.values()),
         "targets": targets,
+        "p766": portal_766_data(marts, periods, units["agency"]),
     }
 
 
@@ -430,69 +436,238 @@ def rankings_section(data: dict) -> Markup:
                   shown=RANKED_SHOWN, columns=columns)
 
 
-def portal_766_section(marts: Marts) -> str:
+# --- the 766 sections, by period -------------------------------------------------------------
+#
+# The 766 figures follow the period filter like every other section. portal_766_indicators
+# holds months, quarters and years; portal_766_scores (the groups) and portal_766_dossiers (the
+# reasons) hold months only: the portal publishes its 766 report monthly (portal_766.md
+# "Periods and levels"). So, for the period chosen:
+# - a month, quarter or year of those marts: its own figures. A quarter or a year shows the
+#   group scores of its latest scored month (a note names it) and no portal points nor reasons
+#   in the agency table (those columns are monthly: a note says to choose a month);
+# - a week or a half-year, which those marts do not have: the whole section shows one month,
+#   said in a note above it: for a half-year its latest month with 766 figures, for a week the
+#   month of its last day (no month lies inside a week). A month rather than a quarter for a
+#   half-year: it is the period of the portal's own report, and it keeps the groups, the
+#   indicators and the agencies on one and the same period. An official who chose "6 tháng
+#   đầu năm" (the default view) thus still sees the latest figures the portal scored, and is
+#   told that they are of that month, rather than an empty section;
+# - a month, quarter or year those marts lack (before the portal's first report): a note.
+PORTAL_766_PERIOD_TYPES = ("month", "quarter", "year")
+
+
+def portal_766_section(data: dict) -> str:
     """Issue 17: the province's recomputed 766 score by group beside the portal's, the
     indicators ranked by points lost, and every agency's own 2.1 (progress_766) beside the
-    portal rule's, with the portal's reasons; of the latest month of portal_766_scores.
-    No section when the publication lacks those marts."""
-    month = latest_766_month(marts)
-    if month is None:
+    portal rule's, with the portal's reasons; of the period the filter shows (see above), drawn
+    by the script from ``data["p766"]`` (portal_766_data). No section when the publication
+    lacks portal_766_scores."""
+    if not (data.get("p766") or {}).get("data"):
         return ""
-    groups = province_766_groups(marts, month)
-    group_rows = [
-        [cell(code_label("group_766", r["group_code"]), data_group=r["group_code"]),
-         num(fmt_decimal(r["max_points"])),
-         num(fmt_decimal(r["recomputed_points"]), data_recomputed=json_value(r["recomputed_points"])),
-         num(fmt_decimal(r["portal_points"]), data_portal=json_value(r["portal_points"])),
-         num(fmt_decimal(r["diff"]), data_diff=json_value(r["diff"])),
-         code_label("score_status", r["status"])]
-        for r in groups
-    ]
-    figure = None
-    shown = [r for r in groups if r["group_code"] != "total"]
-    if shown:
-        figure = go.Figure()
-        for column, label, colour in (("recomputed_points", "Tỉnh tính lại theo quy tắc Cổng", "#0b4f8a"),
-                                      ("portal_points", "Cổng DVCQG công bố", "#f59e0b")):
-            values = [r[column] for r in shown]
-            figure.add_bar(
-                x=[code_label("group_766", r["group_code"]) for r in shown], y=values, name=label,
-                marker_color=colour, text=[fmt_decimal(v) for v in values], textposition="auto",
-                customdata=[fmt_decimal(v) for v in values],
-                hovertemplate="%{x}: %{customdata} điểm<extra>" + label + "</extra>",
-            )
-        figure.add_scatter(
-            x=[code_label("group_766", r["group_code"]) for r in shown], y=[r["max_points"] for r in shown],
-            mode="markers", name="Điểm tối đa", marker={"symbol": "line-ew-open", "size": 30, "color": "#5a6270"},
-            hoverinfo="skip",
+    return render("sections/portal_766.html.j2",
+                  late_reasons=[code_label("reason", code) for code in REASONS_LATE])
+
+
+def portal_766_data(marts: Marts, periods: list[Period], agency_units: list[list]) -> dict | None:
+    """The 766 figures of every period the filter offers, for the script:
+
+    - ``view[filter period key]``: ``[key, groups_key, note]``: the 766 period shown (null:
+      none), the month whose group scores are shown (null: none) and a note on the choice;
+    - ``data[key]``: ``label``, ``short``, ``monthly`` (portal points and reasons exist),
+      ``groups`` ``[code, max, recomputed, portal, diff, status]`` (months), ``indicators``
+      ``[code, group, numerator, denominator, rate, points, max, points_lost]`` ranked by
+      points lost, ``agencies`` ``[i, own, portal_rule, portal_points, late]`` ranked by
+      the largest difference (own and portal_rule: ``[numerator, denominator, value?]``,
+      the value left out when it is numerator / denominator, as in compact);
+    - ``agencies``: ``[code, name]`` (i above); ``groupLabels``, ``indicatorLabels``,
+      ``statusLabels``: the words of the codes (labels_766, code_label).
+    None without portal_766_scores."""
+    if not marts.has("portal_766_scores"):
+        return None
+    by_key = {(p.period_type, p.period): p for p in periods}
+    scored = [
+        by_key[("month", month)]
+        for (month,) in marts.rows(
+            "select distinct period from marts.portal_766_scores where level = 'province' order by period"
         )
-        style(figure, f"Điểm 766 toàn tỉnh theo nhóm, {period_short('month', month)}")
-    indicators = []
-    if marts.has("portal_766_indicators"):
-        indicators = marts.df(
-            "select indicator_code, group_code, numerator, denominator, rate, max_points, points, points_lost "
-            "from marts.portal_766_indicators where level = 'province' and period_type = 'month' and period = ? "
-            "order by points_lost desc nulls last, indicator_code",
-            [month],
-        ).to_dicts()
-    indicator_rows = [
-        [cell(f"{r['indicator_code']} {code_label('indicator_766', r['indicator_code'])}",
-              data_indicator=r["indicator_code"]),
-         code_label("group_766", r["group_code"]),
-         num(fmt_pct(r["rate"])), num(f"{fmt_int(r['numerator'])} / {fmt_int(r['denominator'])}"),
-         num(fmt_decimal(r["points"])), num(fmt_decimal(r["max_points"])),
-         num(fmt_decimal(r["points_lost"]), data_points_lost=json_value(r["points_lost"]))]
-        for r in indicators
+        if ("month", month) in by_key
     ]
-    agencies = agency_progress_rows(marts, month)
-    no_portal = all(r["portal_points"] is None for r in groups)
-    return render(
-        "sections/portal_766.html.j2",
-        month=period_short("month", month), month_code=month, no_portal=no_portal,
-        group_rows=group_rows, chart=chart(figure, "chart-766-groups") if figure else "",
-        indicator_rows=indicator_rows, agency_rows=agencies,
-        late_reasons=[code_label("reason", code) for code in REASONS_LATE],
+    indicators: dict[tuple[str, str], list[dict]] = {}
+    if marts.has("portal_766_indicators"):
+        for r in marts.df(
+            "select period_type, period, indicator_code, group_code, numerator, denominator, rate, points, "
+            "max_points, points_lost from marts.portal_766_indicators where level = 'province' "
+            "order by period_type, period, points_lost desc nulls last, indicator_code"
+        ).to_dicts():
+            indicators.setdefault((r["period_type"], r["period"]), []).append(r)
+    have = {key for key in indicators if key in by_key} | {("month", p.period) for p in scored}
+    months = sorted((by_key[key] for key in have if key[0] == "month"), key=lambda p: p.period)
+    scored_months = {p.period for p in scored}
+
+    view: dict[str, list] = {}
+    for p in periods:
+        shown, groups_month, note = portal_766_choice(p, have, months, scored_months)
+        view[period_key(p.period_type, p.period)] = [
+            period_key(*shown) if shown else None, period_key("month", groups_month) if groups_month else None, note,
+        ]
+    wanted = {tuple(key.split("|", 1)) for entry in view.values() for key in entry[:2] if key}
+
+    labels = labels_766(marts)
+    own, rule, published, late = portal_766_agency_figures(marts)
+    agency_index: dict[str, int] = {}
+    agencies: list[list] = []
+    unit_names = {row[0]: row[1] for row in agency_units}
+
+    def agency(code: str, name: str | None) -> int:
+        if code not in agency_index:
+            agency_index[code] = len(agencies)
+            agencies.append([code, unit_names.get(code) or name or code])
+        return agency_index[code]
+
+    data: dict[str, dict] = {}
+    group_codes: set[str] = set()
+    indicator_codes: set[str] = set()
+    statuses: set[str] = set()
+    for key in sorted(wanted):
+        period_type, period = key
+        entry: dict = {
+            "label": period_label(period_type, period), "short": period_short(period_type, period),
+            "monthly": period_type == "month",
+        }
+        if period_type == "month" and period in scored_months:
+            groups = province_766_groups(marts, period)
+            entry["groups"] = [
+                [r["group_code"], clean(r["max_points"]), clean(r["recomputed_points"]), clean(r["portal_points"]),
+                 clean(r["diff"]), r["status"]]
+                for r in groups
+            ]
+            group_codes |= {r["group_code"] for r in groups}
+            statuses |= {r["status"] for r in groups}
+        entry["indicators"] = [
+            [r["indicator_code"], r["group_code"], clean(r["numerator"]), clean(r["denominator"]), clean(r["rate"]),
+             clean(r["points"]), clean(r["max_points"]), clean(r["points_lost"])]
+            for r in indicators.get(key, [])
+        ]
+        indicator_codes |= {r[0] for r in entry["indicators"]}
+        group_codes |= {r[1] for r in entry["indicators"]}
+        rows = []
+        for code in sorted(set(own.get(key, {})) | set(rule.get(key, {}))):
+            mine, theirs = own.get(key, {}).get(code), rule.get(key, {}).get(code)
+            i = agency(code, (mine or theirs)[0])
+            own_value = mine[1] if mine else None
+            rule_value = theirs[1] if theirs else None
+            diff = own_value - rule_value if own_value is not None and rule_value is not None else None
+            row = [i, ratio(*mine[1:]) if mine else None, ratio(*theirs[1:]) if theirs else None]
+            if entry["monthly"]:
+                counts = late.get(period, {}).get(code, {})
+                row += [clean(published.get(period, {}).get(code)), [counts.get(reason, 0) for reason in REASONS_LATE]]
+            rows.append((-abs(diff) if diff is not None else 1, code, row))
+        entry["agencies"] = [row for *_, row in sorted(rows, key=lambda r: (r[0], r[1]))]
+        data[period_key(period_type, period)] = entry
+    return {
+        "view": view,
+        "data": data,
+        "agencies": agencies,
+        "reasons": REASONS_LATE,
+        "groupLabels": {code: label_766(labels, "group", code) for code in sorted(group_codes)},
+        "indicatorLabels": {code: label_766(labels, "indicator", code) for code in sorted(indicator_codes)},
+        "statusLabels": {status: code_label("score_status", status) for status in sorted(statuses) if status},
+    }
+
+
+def portal_766_choice(
+    p: Period, have: set[tuple[str, str]], months: list[Period], scored_months: set[str]
+) -> tuple[tuple[str, str] | None, str | None, str | None]:
+    """(the 766 period shown for the filter period ``p``, the month of the group scores, a
+    note): see the comment above PORTAL_766_PERIOD_TYPES."""
+    chosen = in_sentence(period_label(p.period_type, p.period))
+    if p.period_type in PORTAL_766_PERIOD_TYPES:
+        if (p.period_type, p.period) not in have:
+            return None, None, None
+        if p.period_type == "month":
+            return ("month", p.period), p.period if p.period in scored_months else None, None
+        inside = [m for m in months if p.start <= m.start <= p.end and m.period in scored_months]
+        if not inside:
+            return (p.period_type, p.period), None, None
+        month = inside[-1]
+        return (p.period_type, p.period), month.period, (
+            f"Cổng chấm điểm theo nhóm hằng tháng: điểm theo nhóm dưới đây là của "
+            f"{in_sentence(period_label('month', month.period))}, tháng mới nhất có điểm trong {chosen}; "
+            f"các chỉ số và bảng theo cơ quan là của cả {chosen}."
+        )
+    if p.period_type == "week":
+        month = next((m for m in months if m.period == f"{p.end:%Y-%m}"), None)
+        why = "tháng có ngày cuối của tuần đã chọn"
+        kind = "tuần"
+    else:
+        inside = [m for m in months if p.start <= m.start <= p.end]
+        month = inside[-1] if inside else None
+        why = f"tháng mới nhất có số liệu 766 trong {chosen}"
+        kind = "kỳ 6 tháng" if p.period_type == "half" else "kỳ này"
+    if month is None:
+        return None, None, (
+            f"Chỉ số 766 được tính theo tháng, quý và năm, không theo {kind}; chưa có tháng nào có số liệu "
+            f"766 cho {chosen}."
+        )
+    return ("month", month.period), month.period if month.period in scored_months else None, (
+        f"Chỉ số 766 được tính theo tháng, quý và năm, không theo {kind}: số liệu dưới đây là của "
+        f"{in_sentence(period_label('month', month.period))}, {why}."
     )
+
+
+def in_sentence(label: str) -> str:
+    """'Quý II năm 2024' → 'quý II năm 2024': a period's name inside a sentence."""
+    return label[:1].lower() + label[1:]
+
+
+def ratio(value, numerator, denominator) -> list | None:
+    """``[numerator, denominator]``, with the value appended when it is not numerator /
+    denominator (compact); None when there is nothing."""
+    value, numerator, denominator = clean(value), clean(numerator), clean(denominator)
+    if value is None and numerator is None and denominator is None:
+        return None
+    entry = [numerator, denominator]
+    if not (value is not None and denominator and value == numerator / denominator):
+        entry.append(value)
+    return entry
+
+
+def portal_766_agency_figures(marts: Marts) -> tuple[dict, dict, dict, dict]:
+    """Per (period_type, period) and agency: the province's own 2.1 (progress_766, kpis.md)
+    and the portal rule's 2.1 (portal_766_indicators) as ``(name, value, numerator,
+    denominator)``; per month and agency, the portal's published Tiến độ points
+    (portal_766_scores) and the portal's reasons for the dossiers it counts late
+    (portal_766_dossiers): ``{reason: count}``."""
+    types = ", ".join(repr(t) for t in PORTAL_766_PERIOD_TYPES)
+    own: dict = {}
+    if marts.has("kpi_values"):
+        for period_type, period, code, name, value, numerator, denominator in marts.rows(
+            "select period_type, period, unit_code, unit_name, value, numerator, denominator from marts.kpi_values "
+            f"where level = 'agency' and kpi_code = 'progress_766' and period_type in ({types})"
+        ):
+            own.setdefault((period_type, period), {})[code] = (name, value, numerator, denominator)
+    rule: dict = {}
+    if marts.has("portal_766_indicators"):
+        for period_type, period, code, name, value, numerator, denominator in marts.rows(
+            "select period_type, period, unit_code, unit_name, rate, numerator, denominator "
+            f"from marts.portal_766_indicators where level = 'agency' and indicator_code = '2.1' "
+            f"and period_type in ({types})"
+        ):
+            rule.setdefault((period_type, period), {})[code] = (name, value, numerator, denominator)
+    published: dict = {}
+    for period, code, points in marts.rows(
+        "select period, unit_code, portal_points from marts.portal_766_scores "
+        "where level = 'agency' and group_code = 'tien_do'"
+    ):
+        published.setdefault(period, {})[code] = points
+    late: dict = {}
+    if marts.has("portal_766_dossiers"):
+        for period, code, reason, count in marts.rows(
+            "select period, agency_code, reason, count(*) from marts.portal_766_dossiers "
+            "where period_type = 'month' and not is_on_time group by all"
+        ):
+            late.setdefault(period, {}).setdefault(code, {})[reason] = count
+    return own, rule, published, late
 
 
 def latest_766_month(marts: Marts) -> str | None:
@@ -515,68 +690,6 @@ def province_766_groups(marts: Marts, month: str) -> list[dict]:
     for r in rows:
         r["max_points"] = group_766_max_points(r["rule_set"], r["group_code"])
     return rows
-
-
-def agency_progress_rows(marts: Marts, month: str) -> list[list]:
-    """Per agency of the month: the province's own 2.1 (progress_766, kpis.md), the portal
-    rule's 2.1 (portal_766_indicators), the portal's published Tiến độ points, and the
-    portal's reasons for the dossiers it counts late (portal_766_dossiers)."""
-    own = {}
-    if marts.has("kpi_values"):
-        own = {r[0]: r[1:] for r in marts.rows(
-            "select unit_code, unit_name, value, numerator, denominator from marts.kpi_values "
-            "where level = 'agency' and period_type = 'month' and period = ? and kpi_code = 'progress_766'",
-            [month],
-        )}
-    portal_rule = {}
-    if marts.has("portal_766_indicators"):
-        portal_rule = {r[0]: r[1:] for r in marts.rows(
-            "select unit_code, unit_name, rate, numerator, denominator from marts.portal_766_indicators "
-            "where level = 'agency' and period_type = 'month' and period = ? and indicator_code = '2.1'",
-            [month],
-        )}
-    published = {r[0]: r[1:] for r in marts.rows(
-        "select unit_code, unit_name, portal_points from marts.portal_766_scores "
-        "where level = 'agency' and period = ? and group_code = 'tien_do'",
-        [month],
-    )}
-    reasons: dict[str, dict[str, int]] = {}
-    if marts.has("portal_766_dossiers"):
-        for agency, reason, count in marts.rows(
-            "select agency_code, reason, count(*) from marts.portal_766_dossiers "
-            "where period_type = 'month' and period = ? and not is_on_time group by all",
-            [month],
-        ):
-            reasons.setdefault(agency, {})[reason] = count
-    rows = []
-    for code in sorted(set(own) | set(portal_rule)):
-        name = (own.get(code) or portal_rule.get(code) or published.get(code))[0]
-        own_value = own[code][1] if code in own else None
-        rule_value = portal_rule[code][1] if code in portal_rule else None
-        diff = own_value - rule_value if own_value is not None and rule_value is not None else None
-        portal_points = published[code][1] if code in published else None
-        late = reasons.get(code, {})
-        rows.append({
-            "diff_abs": abs(diff) if diff is not None else -1,
-            "cells": [
-                cell(code, "code"), cell(name, "name"),
-                num(fmt_pct(own_value), data_own=json_value(own_value)),
-                num(fmt_pct(rule_value), data_portal_rule=json_value(rule_value)),
-                num(points_of_percent(diff), data_diff=json_value(diff)),
-                num(fmt_decimal(portal_points), data_portal_points=json_value(portal_points)),
-                *[num(fmt_int(late.get(reason, 0)), data_reason=reason) for reason in REASONS_LATE],
-            ],
-            "code": code,
-        })
-    rows.sort(key=lambda r: (-r["diff_abs"], r["code"]))
-    return [{"code": r["code"], "cells": r["cells"]} for r in rows]
-
-
-def points_of_percent(diff) -> str:
-    """0.1053 → '+10,53 điểm %' (a difference of two rates, in percentage points)."""
-    if diff is None:
-        return "–"
-    return ("+" if diff > 0 else "") + fmt_decimal(diff * 100) + " điểm %"
 
 
 def reconciliation_section(marts: Marts) -> Markup:

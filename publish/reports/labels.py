@@ -7,7 +7,7 @@ import csv
 import math
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,6 +171,51 @@ def period_label(period_type: str, period: str) -> str:
     return f"Năm {period}"
 
 
+# How a sentence names a period that has not ended yet: "tuần chưa kết thúc".
+PERIOD_NOUNS = {"week": "tuần", "month": "tháng", "quarter": "quý", "half": "kỳ 6 tháng", "year": "năm"}
+
+
+def calendar_end(period_type: str, period: str) -> date:
+    """The last day of a period on the calendar ('2024-W17' → 28/04/2024, '2024-04' →
+    30/04/2024), whatever day its data end on."""
+    if period_type == "week":
+        year, week = period.split("-W")
+        return date.fromisocalendar(int(year), int(week), 7)
+    if period_type == "month":
+        year, month = (int(part) for part in period.split("-"))
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    if period_type == "quarter":
+        year, quarter = (int(part) for part in period.split("-Q"))
+        return calendar_end("month", f"{year}-{3 * quarter:02d}")
+    if period_type == "half":
+        year, half = (int(part) for part in period.split("-H"))
+        return date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    return date(int(period), 12, 31)
+
+
+def period_range(period_type: str, period: str, start: date, end: date, data_through: date | None = None) -> str:
+    """The dates of a period, in brackets: '(15/04/2024 – 21/04/2024)' for a whole period, as
+    it has always read. The current period, which holds data_through and has not reached its
+    last calendar day, says so, so that a reader does not take a few days for a whole week:
+    '(từ 01/04/2024 đến 22/04/2024, tháng chưa kết thúc)', or '(ngày 22/04/2024, tuần chưa kết
+    thúc)' when its data are of its first day only (never '22/04/2024 – 22/04/2024')."""
+    last = calendar_end(period_type, period)
+    shown_end = min(end, data_through) if data_through else end
+    current = data_through is None or data_through < last
+    if not (current and shown_end < last):
+        return f"({fmt_date(start)} – {fmt_date(end)})"
+    unfinished = f"{PERIOD_NOUNS.get(period_type, 'kỳ')} chưa kết thúc"
+    if shown_end <= start:
+        return f"(ngày {fmt_date(shown_end)}, {unfinished})"
+    return f"(từ {fmt_date(start)} đến {fmt_date(shown_end)}, {unfinished})"
+
+
+def period_text(period_type: str, period: str, start: date, end: date, data_through: date | None = None) -> str:
+    """'Tuần 16 năm 2024 (15/04/2024 – 21/04/2024)', 'Tuần 17 năm 2024 (ngày 22/04/2024,
+    tuần chưa kết thúc)': the period's name and its dates (period_range)."""
+    return f"{period_label(period_type, period)} {period_range(period_type, period, start, end, data_through)}"
+
+
 # --- codes shown in plain Vietnamese ---------------------------------------------------------
 
 # status, channel, issue, reason…: the seed that is published as dim_codes.
@@ -185,38 +230,39 @@ def read_codes(path: Path = CODES_CSV) -> dict[tuple[str, str], str]:
 
 CODE_LABELS = read_codes()
 
-# The portal's 766 groups and indicators (portal_766.md). Not in codes.csv yet: a row there
-# (code_type group_766 / indicator_766) takes precedence over these.
-GROUP_766_LABELS = {
-    "cong_khai": "Công khai, minh bạch",
-    "tien_do": "Tiến độ giải quyết",
-    "dvctt": "Dịch vụ công trực tuyến",
-    "thanh_toan": "Thanh toán trực tuyến",
-    "so_hoa": "Số hóa hồ sơ",
-    "hai_long": "Mức độ hài lòng",
-    "total": "Tổng điểm",
-}
-INDICATOR_766_LABELS = {
-    "1.1": "Công bố TTHC đúng hạn",
-    "1.2": "Công khai TTHC đúng hạn",
-    "1.3": "TTHC có nội dung đầy đủ",
-    "1.4": "Hồ sơ đồng bộ lên Cổng DVCQG",
-    "2.1": "Hồ sơ giải quyết đúng hạn",
-    "3.1": "TTHC cung cấp dịch vụ trực tuyến",
-    "3.2": "Dịch vụ trực tuyến phát sinh hồ sơ",
-    "3.3": "Hồ sơ tiếp nhận trực tuyến",
-    "3.5": "TTHC có phí cho thanh toán trực tuyến",
-    "3.6": "Hồ sơ thanh toán trực tuyến",
-    "3.7": "TTHC có phí có dữ liệu lệ phí",
-    "4.1": "Hồ sơ cấp kết quả điện tử",
-    "4.2": "Hồ sơ được số hóa",
-    "4.3": "Hồ sơ tái sử dụng dữ liệu số hóa",
-    "4.4": "Hồ sơ dùng kho dữ liệu cá nhân",
-    "4.5": "Hồ sơ dùng dữ liệu dân cư",
-    "5.2": "Phản ánh kiến nghị xử lý đúng hạn",
-    "5.3": "Hài lòng về xử lý phản ánh",
-    "5.4": "Hài lòng về giải quyết hồ sơ",
-}
+# The portal's 766 groups and indicators (portal_766.md) are named by the published lookups,
+# never here: the indicators by dim_kpis (seed portal_766_indicator_labels.csv), the groups by
+# dim_codes rows of code_type group_766 (seed codes.csv). See labels_766.
+
+
+def labels_766(marts) -> dict[str, dict[str, str]]:
+    """``{"group": {code: label_vi}, "indicator": {code: label_vi}}`` of the publication's
+    lookups: the indicators from dim_kpis (its rows of source portal_766.md, fed by the seed
+    portal_766_indicator_labels.csv), the groups from dim_codes (code_type group_766). A code
+    without a label is left out: label_766 then shows the code itself."""
+    found: dict[str, dict[str, str]] = {"group": {}, "indicator": {}}
+    if marts.has("dim_kpis"):
+        found["indicator"] = {
+            code: label for code, label in marts.rows(
+                "select kpi_code, label_vi from marts.dim_kpis where source = 'portal_766.md'"
+            ) if label
+        }
+    if marts.has("dim_codes"):
+        found["group"] = {
+            code: label for code, label in marts.rows(
+                "select code, label_vi from marts.dim_codes where code_type = 'group_766'"
+            ) if label
+        }
+    return found
+
+
+def label_766(labels: dict[str, dict[str, str]], kind: str, code) -> str:
+    """The label of a 766 group or indicator (``kind`` "group" or "indicator") from
+    labels_766; the code itself when the lookups have none."""
+    code = "" if code is None else str(code)
+    return labels.get(kind, {}).get(code) or code
+
+
 SCORE_STATUS_LABELS = {
     "match": "Khớp",
     "mismatch": "Lệch",
@@ -229,14 +275,13 @@ SCORE_STATUS_LABELS = {
 
 
 def code_label(code_type: str, code) -> str:
-    """The Vietnamese label of a code (codes.csv, then the 766 groups and indicators, then the
-    score statuses); an unknown code is shown as it is rather than dropped."""
+    """The Vietnamese label of a code (codes.csv, then the score statuses); an unknown code is
+    shown as it is rather than dropped. The 766 groups and indicators: label_766."""
     code = "" if code is None else str(code)
     found = CODE_LABELS.get((code_type, code))
     if found:
         return found
-    fallback = {"group_766": GROUP_766_LABELS, "indicator_766": INDICATOR_766_LABELS,
-                "score_status": SCORE_STATUS_LABELS}.get(code_type, {})
+    fallback = {"score_status": SCORE_STATUS_LABELS}.get(code_type, {})
     return fallback.get(code, code)
 
 

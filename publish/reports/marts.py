@@ -186,13 +186,16 @@ class Marts:
         )
         return province, {row["kpi_code"]: row for row in frame.to_dicts()}
 
-    def vneid_province(self) -> dict | None:
-        """The province's row of the latest VNeID snapshot."""
+    def vneid_province(self, on_or_before: date | None = None) -> dict | None:
+        """The province's row of the latest VNeID snapshot, or of the latest one taken by
+        ``on_or_before`` (a scorecard of an earlier period shows the count of its own time)."""
         if not self.has("vneid_coverage"):
             return None
         frame = self.df(
             "select * from marts.vneid_coverage where level = 'province' "
-            "order by snapshot_date desc limit 1"
+            "and snapshot_date <= coalesce(?::date, snapshot_date) "
+            "order by snapshot_date desc limit 1",
+            [on_or_before],
         )
         return frame.to_dicts()[0] if frame.height else None
 

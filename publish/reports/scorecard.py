@@ -26,6 +26,8 @@ from publish.reports.labels import (
     fmt_decimal,
     fmt_int,
     fmt_kpi,
+    label_766,
+    labels_766,
     notice_figures,
     period_label,
     period_short,
@@ -41,7 +43,7 @@ def scorecard_table(marts_db: Path, manifest: dict, period: Period | None = None
         period = period or marts.headline_period()
         province = marts.province(period)
         kpis = marts.province_kpis(period) if period else {}
-        vneid = marts.vneid_province()
+        vneid = marts.vneid_province(period.end if period else None)
     checks = manifest.get("checks") or {}
     quarantined = sum((manifest.get("quarantined_rows") or {}).values())
     rejected = len(manifest.get("rejected_files") or [])
@@ -145,6 +147,7 @@ def portal_766_table(marts_db: Path) -> Table | None:
     with Marts(Path(marts_db)) as marts:
         month = latest_766_month(marts)
         groups = province_766_groups(marts, month) if month else []
+        labels = labels_766(marts)  # the published lookups (dim_codes, dim_kpis)
     if not groups:
         return None
     table = Table(
@@ -157,7 +160,7 @@ def portal_766_table(marts_db: Path) -> Table | None:
     table.add_column("Kết quả")
     for row in groups:
         table.add_row(
-            code_label("group_766", row["group_code"]),
+            label_766(labels, "group", row["group_code"]),
             fmt_decimal(row["max_points"]),
             fmt_decimal(row["recomputed_points"]),
             fmt_decimal(row["portal_points"]),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.figures.raw_fixture import PROV, XA
+from tests.figures.raw_fixture import CEASED, PROV, XA
 
 INDICATOR = (
     "select numerator, denominator, rate, max_points, points, points_lost, rule_set, group_code"
@@ -136,12 +136,35 @@ def test_paid_online_3_6_prov_april(built):
 
 
 def test_sync_1_4(built):
-    # PROV April: 3/8 → 6 × 3/8 = 2.25; XA: B01 in the list, 1/1. The province: A01–A03 and B01
-    # synced of max(received, list rows) per agency: PROV 8, XA 1, CEASED 1, HUYEN_B 1 = 4/11.
+    # PROV April: 3/8 → 6 × 3/8 = 2.25; XA: B01 in the list, 1/1, plus CEASED's agency-month
+    # (C01 received, not in the list: 0/1), which the portal counts under XA (CEASED ended on
+    # 31/3: docs/portal_766.md "Agencies") → 1/2. The province: A01–A03 and B01 synced of
+    # max(received, list rows) per agency: PROV 8, XA 1, CEASED 1, HUYEN_B 1 = 4/11.
     assert indicator(built, "month", "2024-04", "agency", PROV, "1.4")[:2] == (3, 8)
     assert indicator(built, "month", "2024-04", "agency", PROV, "1.4")[4] == pytest.approx(2.25)
-    assert indicator(built, "month", "2024-04", "agency", XA, "1.4")[:2] == (1, 1)
+    assert indicator(built, "month", "2024-04", "agency", XA, "1.4")[:2] == (1, 2)
     assert indicator(built, "month", "2024-04", "province", "24", "1.4")[:2] == (4, 11)
+
+
+def test_dossiers_of_an_ended_agency_count_under_its_successor(built):
+    # CEASED ended on 31/3 (successor XA); its C01, received 10/4, open at every E (NgayHenTra
+    # 28/6), is counted where the portal counts it: under XA in April, Q2 and 2024. XA's April
+    # 2.1: B01 and C01, both open_within_due → 2/2 (XA's own B01 alone would be 1/1).
+    assert indicator(built, "month", "2024-04", "agency", XA, "2.1")[:2] == (2, 2)
+    # C01 is received in April: XA's April 3.3 denominator holds it with B01
+    assert indicator(built, "month", "2024-04", "agency", XA, "3.3")[1] == 2
+    # CEASED itself has no agency row in any period (month, Q2, 2024) of the portal's marts,
+    # so no no_portal_row either
+    for mart in ("portal_766_indicators", "portal_766_scores"):
+        assert built.query(
+            f"select count(*) from marts.{mart} where level = 'agency' and unit_code = ?", [CEASED]
+        ) == [(0,)], mart
+    # the dossier mart names the agency the scores count it under
+    assert built.query(
+        "select distinct agency_code from marts.portal_766_dossiers where dossier_code = 'C01'"
+    ) == [(XA,)]
+    # the province counts C01 once, as before (test_progress_2_1_province_april: 8 of 12)
+    assert indicator(built, "month", "2024-04", "province", "24", "2.1")[:2] == (8, 12)
 
 
 def test_satisfaction_5_4_prov_april(built):

@@ -1,18 +1,38 @@
 """The dashboard's filters in Chromium, on the sample publication: choosing a period (a week
 too), a tier, a district, an agency or typing in the ranking search changes the figures shown
 to the marts' figures of that selection; months read T3/2024, numbers are right-aligned, no
-code or English check name is shown, and the page prints without its filter bar.
+code or English check name is shown, and the page prints without its filter bar. The 766
+sections follow the period filter too (a past month shows that month's marts; a quarter its
+own indicators; a week or a half-year the month standing for it, with a note), their labels
+are the seed's, and the current, unfinished week says that it has not ended.
 
-Screenshots: tests/artifacts/dashboard_filter_*.png, dashboard_print.png."""
+Screenshots: tests/artifacts/dashboard_filter_*.png, dashboard_print.png, dashboard_766*.png,
+dashboard_partial_week.png."""
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import shutil
+from datetime import date, timedelta
 
 import duckdb
 import pytest
 
-from publish.reports.labels import HEADLINE_KPIS, fmt_decimal, fmt_int, fmt_pct
+import publish.reports.labels as labels_module
+from orchestration.settings import DBT_PROJECT_DIR
+from publish.publication import MARTS_DB
+from publish.reports import write_reports
+from publish.reports.labels import (
+    HEADLINE_KPIS,
+    fmt_decimal,
+    fmt_int,
+    fmt_pct,
+    labels_766,
+    period_text,
+)
+from publish.reports.marts import Marts
 
 HEADLINE_PERIOD = ("half", "2024-H1")
 
@@ -252,50 +272,275 @@ def test_the_page_prints_without_its_filters(page, artifacts):
     page.emulate_media(media="screen")
 
 
-def test_the_766_sections_show_the_marts(reports_publication, page, marts_db, artifacts):
+# --- the 766 sections follow the period filter -------------------------------------------------
+
+PORTAL_766_MARTS = {"portal_766_scores", "portal_766_indicators", "portal_766_dossiers"}
+SEED_766_LABELS = DBT_PROJECT_DIR / "seeds" / "portal_766_indicator_labels.csv"
+SEED_CODES = DBT_PROJECT_DIR / "seeds" / "codes.csv"
+
+
+def require_766(marts_db) -> None:
     with duckdb.connect(str(marts_db), read_only=True) as con:
         tables = {name for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
-        if not {"portal_766_scores", "portal_766_indicators", "portal_766_dossiers"} <= tables:
-            pytest.skip("the sample publication has no portal_766 marts yet")
-        (month,) = con.execute("select max(period) from marts.portal_766_scores where level = 'province'").fetchone()
+    if not PORTAL_766_MARTS <= tables:
+        pytest.skip("the sample publication has no portal_766 marts yet")
+
+
+def marts_766(marts_db, period_type: str, period: str, groups_month: str | None) -> dict:
+    """What the 766 sections should show for one portal period, straight from the marts."""
+    with duckdb.connect(str(marts_db), read_only=True) as con:
         groups = dict(con.execute(
             "select group_code, recomputed_points from marts.portal_766_scores where level = 'province' and period = ?",
-            [month]).fetchall())
-        lost = [code for (code,) in con.execute(
-            "select indicator_code from marts.portal_766_indicators where level = 'province' "
-            "and period_type = 'month' and period = ? order by points_lost desc nulls last, indicator_code",
-            [month]).fetchall()]
+            [groups_month]).fetchall()) if groups_month else {}
+        indicators = con.execute(
+            "select indicator_code, points_lost, rate from marts.portal_766_indicators where level = 'province' "
+            "and period_type = ? and period = ? order by points_lost desc nulls last, indicator_code",
+            [period_type, period]).fetchall()
         own = dict(con.execute(
-            "select unit_code, value from marts.kpi_values where level = 'agency' and period_type = 'month' "
-            "and period = ? and kpi_code = 'progress_766'", [month]).fetchall())
+            "select unit_code, value from marts.kpi_values where level = 'agency' and period_type = ? "
+            "and period = ? and kpi_code = 'progress_766'", [period_type, period]).fetchall())
         rule = dict(con.execute(
-            "select unit_code, rate from marts.portal_766_indicators where level = 'agency' and period_type = 'month' "
-            "and period = ? and indicator_code = '2.1'", [month]).fetchall())
+            "select unit_code, rate from marts.portal_766_indicators where level = 'agency' and period_type = ? "
+            "and period = ? and indicator_code = '2.1'", [period_type, period]).fetchall())
         late = {(a, r): n for a, r, n in con.execute(
             "select agency_code, reason, count(*) from marts.portal_766_dossiers where period_type = 'month' "
-            "and period = ? and not is_on_time group by all", [month]).fetchall()}
+            "and period = ? and not is_on_time group by all", [period]).fetchall()} if period_type == "month" else {}
+    return {"groups": groups, "indicators": indicators, "own": own, "rule": rule, "late": late}
+
+
+def assert_766_shows(page, expected: dict, monthly: bool) -> None:
+    """The 766 sections' numbers (their data attributes) are ``expected`` (marts_766)."""
     section = page.locator("#portal-766")
     shown_groups = dict(section.locator("td[data-group]").evaluate_all(
         "els => els.map(e => [e.dataset.group, e.parentNode.querySelector('[data-recomputed]').dataset.recomputed])"))
-    assert set(shown_groups) == set(groups)
-    for code, value in groups.items():
-        assert (shown_groups[code] == "" if value is None else float(shown_groups[code]) == pytest.approx(value))
-    assert section.locator("td[data-indicator]").evaluate_all("els => els.map(e => e.dataset.indicator)") == lost
+    assert set(shown_groups) == set(expected["groups"])
+    for code, value in expected["groups"].items():
+        assert (shown_groups[code] == "" if value is None else float(shown_groups[code]) == pytest.approx(value)), code
+    shown_indicators = section.locator("td[data-indicator]").evaluate_all(
+        "els => els.map(e => [e.dataset.indicator, e.parentNode.querySelector('[data-points-lost]').dataset.pointsLost,"
+        " e.parentNode.querySelector('[data-rate]').dataset.rate])")
+    assert [code for code, *_ in shown_indicators] == [code for code, *_ in expected["indicators"]]
+    for (code, lost, rate), (_, want_lost, want_rate) in zip(shown_indicators, expected["indicators"], strict=True):
+        assert (lost == "" if want_lost is None else float(lost) == pytest.approx(want_lost)), code
+        assert (rate == "" if want_rate is None else float(rate) == pytest.approx(want_rate)), code
     rows = section.locator("#portal-766-agencies tbody tr").evaluate_all(
         "rows => rows.map(r => [r.dataset.agency, r.querySelector('[data-own]').dataset.own,"
         " r.querySelector('[data-portal-rule]').dataset.portalRule,"
         " Object.fromEntries([...r.querySelectorAll('[data-reason]')].map(c => [c.dataset.reason, c.textContent]))])")
+    own, rule = expected["own"], expected["rule"]
     assert {code for code, *_ in rows} == set(own) | set(rule)
     for code, own_value, rule_value, reasons in rows:
-        if code in own and own[code] is not None:
-            assert float(own_value) == pytest.approx(own[code])
-        if code in rule and rule[code] is not None:
-            assert float(rule_value) == pytest.approx(rule[code])
+        assert (own_value == "" if own.get(code) is None else float(own_value) == pytest.approx(own[code])), code
+        assert (rule_value == "" if rule.get(code) is None else float(rule_value) == pytest.approx(rule[code])), code
+        assert bool(reasons) == monthly, code
         for reason, count in reasons.items():
-            assert count == fmt_int(late.get((code, reason), 0)), (code, reason)
-    assert "Yêu cầu bổ sung quá một lần" in section.inner_text()
+            assert count == fmt_int(expected["late"].get((code, reason), 0)), (code, reason)
+    # the portal's points and reasons are monthly: their columns only for a month
+    monthly_headers = section.locator("#portal-766-agencies th.p766-monthly")
+    assert monthly_headers.count() == 5
+    assert all(monthly_headers.nth(i).is_visible() == monthly for i in range(5))
+    assert page.locator("#p766-monthly-only").is_visible() == (not monthly)
+
+
+def portal_months(marts_db, scored_only: bool = False) -> list[str]:
+    """The months with 766 figures (indicators or group scores), or with group scores only."""
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        return [m for (m,) in con.execute(
+            "select period from marts.portal_766_scores where level = 'province' "
+            + ("" if scored_only else "union select period from marts.portal_766_indicators "
+               "where level = 'province' and period_type = 'month' ")
+            + "order by period").fetchall()]
+
+
+def test_the_766_sections_show_the_marts(reports_publication, page, marts_db, artifacts):
+    """The default view (6 tháng đầu năm 2024, a period the 766 marts do not have) shows the
+    latest month with 766 figures within it, and says so above the section."""
+    require_766(marts_db)
+    month = portal_months(marts_db)[-1]
+    assert page.get_attribute("#portal-766", "data-period766") == month
+    assert_766_shows(page, marts_766(marts_db, "month", month, month), monthly=True)
+    year, number = month.split("-")
+    assert page.inner_text("#p766-period") == f"Tháng {number}/{year}"
+    assert page.inner_text("#p766-choice") == (
+        "Chỉ số 766 được tính theo tháng, quý và năm, không theo kỳ 6 tháng: số liệu dưới đây là của "
+        f"tháng {number}/{year}, tháng mới nhất có số liệu 766 trong 6 tháng đầu năm 2024."
+    )
+    assert "Yêu cầu bổ sung quá một lần" in page.inner_text("#portal-766")
     section_shot(page, "#portal-766", artifacts / "dashboard_766.png")
+
+
+def test_a_past_month_shows_that_months_766_figures(page, marts_db, artifacts):
+    require_766(marts_db)
+    months = portal_months(marts_db)
+    if len(months) < 2:
+        pytest.skip("the sample publication has 766 figures of one month only")
+    past, latest = months[0], months[-1]
+    before = page.locator("#portal-766 td[data-recomputed]").evaluate_all("els => els.map(e => e.dataset.recomputed)")
+    page.select_option("#f-period", f"month|{past}")
+    assert page.get_attribute("#portal-766", "data-period766") == past
+    expected = marts_766(marts_db, "month", past, past)
+    assert_766_shows(page, expected, monthly=True)
+    year, number = past.split("-")
+    assert page.inner_text("#p766-period") == f"Tháng {number}/{year}"
+    assert not page.locator("#p766-choice").is_visible()  # the month itself: nothing to explain
+    after = page.locator("#portal-766 td[data-recomputed]").evaluate_all("els => els.map(e => e.dataset.recomputed)")
+    if marts_766(marts_db, "month", latest, latest)["groups"] != expected["groups"]:
+        assert after != before, "the 766 numbers must change with the month"
+    # the group chart is the month's too
+    title = page.evaluate("() => document.getElementById('chart-766-groups').layout.title.text")
+    assert title.endswith(f"T{int(number)}/{year}")
+    section_shot(page, "#portal-766", artifacts / "dashboard_766_past_month.png")
+    # and back to the latest month
+    page.select_option("#f-period", f"month|{latest}")
+    assert_766_shows(page, marts_766(marts_db, "month", latest, latest), monthly=True)
+
+
+def test_a_quarter_shows_its_own_indicators_and_its_latest_months_groups(page, marts_db, artifacts):
+    require_766(marts_db)
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        found = con.execute(
+            "select period from marts.portal_766_indicators where level = 'province' and period_type = 'quarter' "
+            "order by period desc limit 1").fetchone()
+    if found is None:
+        pytest.skip("no quarter in portal_766_indicators")
+    quarter = found[0]
+    year, number = quarter.split("-Q")
+    months = [m for m in portal_months(marts_db, scored_only=True)
+              if m[:4] == year and (int(m[5:]) - 1) // 3 + 1 == int(number)]
+    page.select_option("#f-period", f"quarter|{quarter}")
+    assert page.get_attribute("#portal-766", "data-period766") == quarter
+    assert_766_shows(page, marts_766(marts_db, "quarter", quarter, months[-1] if months else None), monthly=False)
+    assert page.inner_text("#p766-period") == f"Quý {['I', 'II', 'III', 'IV'][int(number) - 1]} năm {year}"
+    if months:
+        y, m = months[-1].split("-")
+        assert f"điểm theo nhóm dưới đây là của tháng {m}/{y}" in page.inner_text("#p766-choice")
+    section_shot(page, "#portal-766", artifacts / "dashboard_766_quarter.png")
+
+
+def test_a_week_shows_the_766_figures_of_its_month_and_says_so(page, marts_db):
+    require_766(marts_db)
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        week, end = con.execute(
+            "select period, period_end from marts.bieu_06 where period_type = 'week' order by period desc limit 1"
+        ).fetchone()
+    month = f"{end:%Y-%m}"
+    page.select_option("#f-period", f"week|{week}")
+    assert page.get_attribute("#portal-766", "data-period766") == month
+    assert_766_shows(page, marts_766(marts_db, "month", month, month), monthly=True)
+    assert page.inner_text("#p766-choice") == (
+        "Chỉ số 766 được tính theo tháng, quý và năm, không theo tuần: số liệu dưới đây là của "
+        f"tháng {end:%m/%Y}, tháng có ngày cuối của tuần đã chọn."
+    )
+
+
+def test_the_766_labels_are_the_seeds(page, marts_db):
+    """The indicators are named as the seed portal_766_indicator_labels.csv names them (through
+    dim_kpis), the groups as the publication's lookups name them (labels_766)."""
+    require_766(marts_db)
+    with open(SEED_766_LABELS, encoding="utf-8", newline="") as handle:
+        seed = {row["indicator_code"]: row["label_vi"] for row in csv.DictReader(handle)}
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        published = dict(con.execute(
+            "select kpi_code, label_vi from marts.dim_kpis where source = 'portal_766.md'").fetchall())
+    assert {code: label for code, label in published.items() if code in seed} == {
+        code: seed[code] for code in published if code in seed}
+    shown = page.locator("#portal-766 td[data-indicator]").evaluate_all(
+        "els => els.map(e => [e.dataset.indicator, e.textContent, e.nextElementSibling.textContent])")
+    assert shown
+    with Marts(marts_db) as marts:
+        labels = labels_766(marts)
+    for code, text, group in shown:
+        assert text == f"{code} {seed[code]}", code
+        assert group == labels["group"].get(group_of(marts_db, code)), code
+    groups = page.locator("#portal-766 td[data-group]").evaluate_all(
+        "els => els.map(e => [e.dataset.group, e.textContent])")
+    assert groups and all(text == labels["group"][code] for code, text in groups)
+    with open(SEED_CODES, encoding="utf-8", newline="") as handle:
+        seeded_groups = {row["code"]: row["label_vi"] for row in csv.DictReader(handle)
+                         if row["code_type"] == "group_766"}
+    assert labels["group"] == seeded_groups  # the six groups and the total, from codes.csv
+    assert not any(name.startswith(("INDICATOR_766_LABELS", "GROUP_766_LABELS")) for name in vars(labels_module))
+
+
+def group_of(marts_db, indicator: str) -> str:
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        return con.execute(
+            "select any_value(group_code) from marts.portal_766_indicators where indicator_code = ?", [indicator]
+        ).fetchone()[0]
+
+
+def test_a_label_missing_from_the_lookups_shows_the_code(reports_publication, tmp_path):
+    """A publication whose dim_kpis lacks an indicator's label shows the code itself; a
+    group_766 row of dim_codes names its group, and a group without one shows its code."""
+    require_766(reports_publication[0] / MARTS_DB)
+    folder = tmp_path / "publication"
+    shutil.copytree(reports_publication[0], folder)
+    with duckdb.connect(str(folder / MARTS_DB)) as con:
+        con.execute("delete from marts.dim_kpis where kpi_code = '2.1'")
+        con.execute("update marts.dim_codes set label_vi = 'Tiến độ (nhãn của dim_codes)' "
+                    "where code_type = 'group_766' and code = 'tien_do'")
+        con.execute("delete from marts.dim_codes where code_type = 'group_766' and code = 'so_hoa'")
+    write_reports(folder)
+    html = (folder / "reports" / "dashboard.html").read_text(encoding="utf-8")
+    start = html.index('<script type="application/json" id="dashboard-data">')
+    data = json.loads(html[html.index(">", start) + 1:html.index("</script>", start)])
+    assert data["p766"]["indicatorLabels"]["2.1"] == "2.1"
+    assert data["p766"]["groupLabels"]["tien_do"] == "Tiến độ (nhãn của dim_codes)"
+    assert data["p766"]["groupLabels"].get("so_hoa", "so_hoa") == "so_hoa"  # no label: the code
+    with open(SEED_766_LABELS, encoding="utf-8", newline="") as handle:
+        seed = {row["indicator_code"]: row["label_vi"] for row in csv.DictReader(handle)}
+    assert all(seed[code] == label for code, label in data["p766"]["indicatorLabels"].items() if code != "2.1")
+
+
+# --- the current, partial period says so ---------------------------------------------------------
+
+def test_the_current_week_says_it_has_not_ended(page, marts_db, artifacts):
+    """data_through (22/04/2024) is the Monday of ISO week 17: that week reads 'ngày 22/04/2024,
+    tuần chưa kết thúc', never '22/04/2024 – 22/04/2024'; a whole week reads as before."""
+    data_through = date.fromisoformat(page.get_attribute("#data-through", "data-value"))
+    year, week, _ = data_through.isocalendar()
+    page.select_option("#f-period", f"week|{year}-W{week:02d}")
+    expected = period_text("week", f"{year}-W{week:02d}", data_through - timedelta(days=data_through.weekday()),
+                           data_through, data_through)
+    assert page.inner_text("#period") == expected
+    if data_through.weekday() == 0:
+        assert expected == f"Tuần {week} năm {year} (ngày {data_through:%d/%m/%Y}, tuần chưa kết thúc)"
+    else:
+        assert expected.endswith(", tuần chưa kết thúc)") and expected.count(" đến ") == 1
+    assert expected in page.eval_on_selector_all("#f-period option", "os => os.map(o => o.textContent)")
+    page.add_style_tag(content=".filters { position: static; }")
+    page.locator("header").screenshot(path=str(artifacts / "dashboard_partial_week.png"))
+    previous = data_through - timedelta(days=7)
+    py, pw, _ = previous.isocalendar()
+    monday = previous - timedelta(days=previous.weekday())
+    page.select_option("#f-period", f"week|{py}-W{pw:02d}")
+    assert page.inner_text("#period") == (
+        f"Tuần {pw} năm {py} ({monday:%d/%m/%Y} – {monday + timedelta(days=6):%d/%m/%Y})")
+    # the month and the half-year that hold data_through say it too; a whole month does not
+    page.select_option("#f-period", "month|2024-04")
+    assert page.inner_text("#period") == "Tháng 04/2024 (từ 01/04/2024 đến 22/04/2024, tháng chưa kết thúc)"
+    page.select_option("#f-period", "month|2024-03")
+    assert page.inner_text("#period").endswith("(01/03/2024 – 31/03/2024)")
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    (("week", "2024-W17", date(2024, 4, 22), date(2024, 4, 22), date(2024, 4, 22)),
+     "Tuần 17 năm 2024 (ngày 22/04/2024, tuần chưa kết thúc)"),
+    (("week", "2024-W17", date(2024, 4, 22), date(2024, 4, 24), date(2024, 4, 24)),
+     "Tuần 17 năm 2024 (từ 22/04/2024 đến 24/04/2024, tuần chưa kết thúc)"),
+    (("week", "2024-W16", date(2024, 4, 15), date(2024, 4, 21), date(2024, 4, 22)),
+     "Tuần 16 năm 2024 (15/04/2024 – 21/04/2024)"),
+    (("week", "2024-W17", date(2024, 4, 22), date(2024, 4, 28), date(2024, 4, 28)),
+     "Tuần 17 năm 2024 (22/04/2024 – 28/04/2024)"),
+    (("quarter", "2024-Q2", date(2024, 4, 1), date(2024, 4, 22), date(2024, 4, 22)),
+     "Quý II năm 2024 (từ 01/04/2024 đến 22/04/2024, quý chưa kết thúc)"),
+    (("year", "2024", date(2024, 1, 1), date(2024, 12, 31), date(2024, 12, 31)), "Năm 2024 (01/01/2024 – 31/12/2024)"),
+    # a past period whose rows end early (no dossier after) is not the current one
+    (("year", "2024", date(2024, 1, 1), date(2024, 4, 22), date(2025, 12, 31)), "Năm 2024 (01/01/2024 – 22/04/2024)"),
+])
+def test_period_text(args, text):
+    assert period_text(*args) == text
 
 
 def test_the_scorecard_shows_the_766_groups(reports_publication, marts_db):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 from rich.console import Console
 
@@ -36,3 +38,28 @@ def test_print_scorecard_reads_the_publication_folder(reports_publication):
     console = Console(record=True, width=200)
     print_scorecard(reports_publication[0], console=console)
     assert "Tỷ lệ giải quyết trước và đúng hạn" in console.export_text()
+
+
+def test_the_vneid_count_is_the_one_of_the_period_shown(reports_publication, marts_db, tmp_path):
+    """A scorecard of an earlier period (the notice's half-year in a two-year demo) shows the
+    VNeID snapshot of its own time, not a later one."""
+    _, _, manifest = reports_publication
+    copy = tmp_path / "tthc_marts.duckdb"
+    shutil.copy(marts_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        snapshot, without_account = con.execute(
+            "select snapshot_date, without_account from marts.vneid_coverage "
+            "where level = 'province' order by snapshot_date desc limit 1"
+        ).fetchone()
+        # a snapshot taken after the headline period ended, with a count of its own
+        con.execute(
+            "insert into marts.vneid_coverage by name select * replace "
+            "(date '2025-12-29' as snapshot_date, 4242 as without_account) "
+            "from marts.vneid_coverage where level = 'province' and snapshot_date = ?",
+            [snapshot],
+        )
+    console = Console(record=True, width=200)
+    console.print(scorecard_table(copy, manifest))
+    text = console.export_text()
+    assert f"({snapshot:%d/%m/%Y})" in text and f"{without_account:,}".replace(",", ".") in text
+    assert "29/12/2025" not in text and "4.242" not in text

@@ -1,6 +1,6 @@
 /* The dashboard's filters, offline: the aggregated figures are in #dashboard-data (JSON, see
    dashboard.dashboard_data); choosing a period, tier, district or agency redraws the cards,
-   the trends, the rankings and the ranking table from them. Names from the data reach the
+   the trends, the rankings, the ranking table and the 766 sections from them. Names from the data reach the
    page only as text (textContent, new Option) or, in plotly's traces, through plotText. */
 (function () {
   "use strict";
@@ -444,6 +444,129 @@
     if (counter) { counter.textContent = "Hiển thị " + fmtInt(shown) + "/" + fmtInt(rows.length) + " cơ quan"; }
   }
 
+  /* --- the 766 sections: the period the filter shows, or the portal period standing for it
+     (D.p766.view: dashboard.portal_766_choice says which and why) --- */
+  function fmtDecimal(x) { return fixed(x, 2); }
+  function ratioValue(t) { return !t ? null : t.length > 2 ? t[2] : (t[1] ? t[0] / t[1] : null); }
+  function attrValue(x) { return x === null || x === undefined ? "" : String(x); }
+  /* cells: [text, numeric, {data attribute: value}, css class] */
+  function fillRows(tbody, rows) {
+    tbody.textContent = "";
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      Object.keys(row.attrs || {}).forEach(function (name) { tr.setAttribute(name, row.attrs[name]); });
+      row.cells.forEach(function (c) {
+        var td = document.createElement("td");
+        td.textContent = c[0];
+        if (c[1]) { td.className = "num"; } else if (c[3]) { td.className = c[3]; }
+        Object.keys(c[2] || {}).forEach(function (name) { td.setAttribute(name, c[2][name]); });
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+  }
+  function showIf(id, shown, text) {
+    var node = document.getElementById(id);
+    if (!node) { return; }
+    if (text !== undefined) { node.textContent = text || ""; }
+    node.hidden = !shown;
+  }
+  function draw766() {
+    var P = D.p766;
+    var section = document.getElementById("portal-766");
+    if (!P || !section) { return; }
+    var view = P.view[state.period] || [null, null, null];
+    var entry = view[0] ? P.data[view[0]] : null;
+    var groupsEntry = view[1] ? P.data[view[1]] : null;
+    var chosen = PERIODS[state.period];
+    section.setAttribute("data-period766", entry ? view[0].split("|")[1] : "");
+    document.getElementById("p766-period").textContent = entry ? entry.label : chosen.label;
+    showIf("p766-choice", !!view[2], view[2]);
+    showIf("p766-none", !entry && !view[2], "Chưa có số liệu chỉ số 766 cho " + chosen.label + ".");
+    document.getElementById("p766-body").hidden = !entry;
+    if (!entry) { draw("chart-766-groups", [], {}, true); return; }
+
+    /* the province's groups: recomputed against the portal's, of one month */
+    var groups = groupsEntry && groupsEntry.groups ? groupsEntry.groups : [];
+    var groupLabel = function (code) { return P.groupLabels[code] || code; };
+    document.getElementById("p766-groups-period").textContent = groupsEntry ? ", " + groupsEntry.short : "";
+    document.getElementById("p766-groups-month").textContent = groupsEntry ? groupsEntry.short : "";
+    showIf("p766-groups-intro", groups.length > 0);
+    showIf("p766-no-groups", groups.length === 0);
+    var noPortal = groups.length > 0 && groups.every(function (g) { return g[3] === null; });
+    showIf("p766-no-portal", noPortal, groupsEntry
+      ? "Báo cáo 766 của Cổng cho " + groupsEntry.short + " không có điểm toàn tỉnh (dòng Tổng cộng): chưa đối chiếu được; cột «Tỉnh tính lại» là điểm dự kiến."
+      : "");
+    document.getElementById("portal-766-groups").hidden = groups.length === 0;
+    fillRows(document.querySelector("#portal-766-groups tbody"), groups.map(function (g) {
+      return { cells: [
+        [groupLabel(g[0]), false, { "data-group": g[0] }],
+        [fmtDecimal(g[1]), true],
+        [fmtDecimal(g[2]), true, { "data-recomputed": attrValue(g[2]) }],
+        [fmtDecimal(g[3]), true, { "data-portal": attrValue(g[3]) }],
+        [fmtDecimal(g[4]), true, { "data-diff": attrValue(g[4]) }],
+        [P.statusLabels[g[5]] || g[5] || "–", false]
+      ] };
+    }));
+    var shown = groups.filter(function (g) { return g[0] !== "total"; });
+    var xs = shown.map(function (g) { return plotText(groupLabel(g[0])); });
+    var traces = [];
+    if (shown.length) {
+      [[2, "Tỉnh tính lại theo quy tắc Cổng", "#0b4f8a"], [3, "Cổng DVCQG công bố", "#f59e0b"]].forEach(function (s) {
+        var ys = shown.map(function (g) { return g[s[0]]; });
+        traces.push({
+          type: "bar", x: xs, y: ys, name: s[1], marker: { color: s[2] },
+          text: ys.map(fmtDecimal), textposition: "auto", customdata: ys.map(fmtDecimal),
+          hovertemplate: "%{x}: %{customdata} điểm<extra>" + s[1] + "</extra>"
+        });
+      });
+      traces.push({
+        type: "scatter", x: xs, y: shown.map(function (g) { return g[1]; }), mode: "markers", name: "Điểm tối đa",
+        marker: { symbol: "line-ew-open", size: 30, color: "#5a6270" }, hoverinfo: "skip"
+      });
+    }
+    draw("chart-766-groups", traces,
+      layout("Điểm 766 toàn tỉnh theo nhóm, " + (groupsEntry ? groupsEntry.short : ""), { xaxis: { type: "category" } }), true);
+
+    /* the province's indicators, by points lost */
+    showIf("p766-no-indicators", entry.indicators.length === 0);
+    document.getElementById("portal-766-indicators").hidden = entry.indicators.length === 0;
+    fillRows(document.querySelector("#portal-766-indicators tbody"), entry.indicators.map(function (r) {
+      var label = P.indicatorLabels[r[0]] || r[0];
+      return { cells: [
+        [label === r[0] ? r[0] : r[0] + " " + label, false, { "data-indicator": r[0] }],
+        [groupLabel(r[1]), false],
+        [fmtPct(r[4]), true, { "data-rate": attrValue(r[4]) }],
+        [fmtInt(r[2]) + " / " + fmtInt(r[3]), true],
+        [fmtDecimal(r[5]), true, { "data-points": attrValue(r[5]) }],
+        [fmtDecimal(r[6]), true],
+        [fmtDecimal(r[7]), true, { "data-points-lost": attrValue(r[7]) }]
+      ] };
+    }));
+
+    /* each agency's 2.1: its own against the portal rule's; portal points and reasons monthly */
+    section.querySelectorAll(".p766-monthly").forEach(function (n) { n.hidden = !entry.monthly; });
+    showIf("p766-monthly-only", !entry.monthly);
+    fillRows(document.querySelector("#portal-766-agencies tbody"), entry.agencies.map(function (r) {
+      var unit = P.agencies[r[0]];
+      var own = ratioValue(r[1]), rule = ratioValue(r[2]);
+      var diff = own !== null && rule !== null ? own - rule : null;
+      var cells = [
+        [unit[0], false, null, "code"], [unit[1], false, null, "name"],
+        [fmtPct(own), true, { "data-own": attrValue(own) }],
+        [fmtPct(rule), true, { "data-portal-rule": attrValue(rule) }],
+        [diff === null ? "–" : (diff > 0 ? "+" : "") + fixed(diff * 100, 2) + " điểm %", true, { "data-diff": attrValue(diff) }]
+      ];
+      if (entry.monthly) {
+        cells.push([fmtDecimal(r[3]), true, { "data-portal-points": attrValue(r[3]) }]);
+        (r[4] || []).forEach(function (count, i) { cells.push([fmtInt(count), true, { "data-reason": P.reasons[i] }]); });
+      }
+      return { attrs: { "data-agency": unit[0] }, cells: cells };
+    }));
+    var search = document.getElementById("progress-search");
+    if (search) { applySearch("portal-766-agencies", search.value, null); }
+  }
+
   function summary() {
     var p = PERIODS[state.period];
     var parts = ["Kỳ: " + p.label];
@@ -471,6 +594,7 @@
     drawRankings(list);
     drawDistricts();
     drawTable(list);
+    draw766();
     document.querySelectorAll("#portal-766-agencies tr[data-agency]").forEach(function (tr) {
       tr.classList.toggle("selected", tr.getAttribute("data-agency") === state.agency);
     });

@@ -3,6 +3,12 @@
 -- the denominator counted from int_portal_766__dossier_verdicts. 3.3's published rate also
 -- needs the sync rate (portal_766_indicators applies it). A unit-period with a zero
 -- denominator has no row for that indicator.
+-- Agencies: a dossier counts under the agency the portal counts it under at the period's end
+-- (int_portal_766__period_agencies): its MaCoQuan, or, when that agency ended before the
+-- period's end, the successor that carries its dossiers on then. So an open dossier of a
+-- district office that ended on 30 June 2025 counts under the office itself in June (and Q2)
+-- and under its successor in July (Q3, the year), as the portal's 766 report counts it.
+-- Provinces: the dossier's province at reception, whatever its agency became (unchanged).
 {%- set indicators = [
     ('2.1', 'is_on_time', 'true'),
     ('3.3', 'is_online_counted', 'is_received_in_period'),
@@ -22,15 +28,36 @@ verdicts as (
 
 ),
 
+period_agencies as (
+
+    select * from {{ ref('int_portal_766__period_agencies') }}
+
+),
+
+attribute_to_portal_agencies as (
+
+    -- a code unknown to don_vi.csv has no row there: it stays as delivered
+    select
+        verdicts.*,
+        coalesce(period_agencies.portal_agency_code, verdicts.agency_code) as portal_agency_code
+    from verdicts
+    left join period_agencies
+        on period_agencies.period_type = verdicts.period_type
+        and period_agencies.period = verdicts.period
+        and period_agencies.agency_code = verdicts.agency_code
+
+),
+
 place_in_units as (
 
-    -- An agency's row counts its dossiers (MaCoQuan); a province's row the dossiers whose
-    -- province (dvhc chain at reception, int_dossiers__enriched) it is.
-    select verdicts.*, 'agency' as level, agency_code as unit_code
-    from verdicts
+    -- An agency's row counts the dossiers the portal counts under it at the period's end; a
+    -- province's row the dossiers whose province (dvhc chain at reception,
+    -- int_dossiers__enriched) it is.
+    select attribute_to_portal_agencies.*, 'agency' as level, portal_agency_code as unit_code
+    from attribute_to_portal_agencies
     union all
-    select verdicts.*, 'province' as level, province_code as unit_code
-    from verdicts
+    select attribute_to_portal_agencies.*, 'province' as level, province_code as unit_code
+    from attribute_to_portal_agencies
     where province_code is not null
 
 ),

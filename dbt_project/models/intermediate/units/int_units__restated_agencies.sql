@@ -6,10 +6,7 @@
 -- successor (its dossiers stay under it). The restated agency depends on the code alone, not
 -- on a dossier's date, so one row per code serves every dossier (and every agency-month), and
 -- the per-dossier models, incremental on DuckDB, do not carry it: it moves with data_through.
--- Chains are walked with plain joins, like tests/successor_cycle.sql (no recursive CTE, which
--- Spark SQL lacks); 8 steps are more than the 2025 mergers need (1 to 3). A chain still
--- unfinished after 8 steps, or on a cycle (the blocking successor_cycle check), stops where
--- it is.
+-- Chains are walked with plain joins (macros/rows_in_force.sql walk_successors, 8 steps).
 {%- set steps = 8 %}
 with
 
@@ -90,24 +87,8 @@ walk_0 as (
     from list_codes
 
 ),
-{% for step in range(1, steps + 1) %}
-walk_{{ step }} as (
-
-    -- one succession further, unless the current code is valid at data_through or has no
-    -- successor
-    select
-        walk.agency_code,
-        case
-            when current_codes.is_valid_at_data_through then walk.current_code
-            when current_codes.successor_agency_code is null then walk.current_code
-            else current_codes.successor_agency_code
-        end as current_code
-    from walk_{{ step - 1 }} as walk
-    left join list_codes as current_codes
-        on current_codes.agency_code = walk.current_code
-
-),
-{% endfor %}
+-- one succession a step, unless the current code is valid at data_through or has no successor
+{{ walk_successors(['agency_code'], 'not current_codes.is_valid_at_data_through', steps) }}
 rank_restated_positions as (
 
     -- The restated agency's position: its row valid at data_through, else its last row

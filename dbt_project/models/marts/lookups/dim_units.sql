@@ -4,7 +4,8 @@
 -- on the row valid on the date it needs.
 -- An agency's district and province are those a dossier of the agency takes on that day
 -- (int_units__agency_districts: up the agency chain to the huyện, up the dvhc chain to the
--- tỉnh); an administrative unit's are found the same way up its own dvhc chain.
+-- tỉnh); an administrative unit's are those of its code on that day
+-- (int_units__admin_unit_positions: up its own dvhc chain).
 with
 
 agencies as (
@@ -22,6 +23,12 @@ admin_units as (
 agency_positions as (
 
     select * from {{ ref('int_units__agency_districts') }}
+
+),
+
+admin_unit_positions as (
+
+    select * from {{ ref('int_units__admin_unit_positions') }}
 
 ),
 
@@ -48,34 +55,25 @@ locate_agencies as (
 
 locate_admin_units as (
 
-    -- Up the parent chain among the rows valid on the row's first day: xã → huyện → tỉnh.
+    -- The position of the row's code on the row's first day: a parent that had ended by then
+    -- counts by its last row (the agencies' rule, int_units__admin_unit_positions).
     select
         cast('dvhc' as {{ dbt.type_string() }}) as unit_type,
-        unit_0.admin_unit_code as unit_code,
-        unit_0.admin_unit_name as unit_name,
-        unit_0.admin_unit_level as cap,
-        unit_0.parent_admin_unit_code as parent_code,
-        unit_0.valid_from_date as valid_from,
-        unit_0.valid_to_date as valid_to,
-        unit_0.successor_admin_unit_code as successor_code,
-        case
-            when unit_0.admin_unit_level = 'huyen' then unit_0.admin_unit_code
-            when unit_1.admin_unit_level = 'huyen' then unit_1.admin_unit_code
-        end as district_code,
-        case
-            when unit_0.admin_unit_level = 'tinh' then unit_0.admin_unit_code
-            when unit_1.admin_unit_level = 'tinh' then unit_1.admin_unit_code
-            when unit_2.admin_unit_level = 'tinh' then unit_2.admin_unit_code
-        end as province_code
-    from admin_units as unit_0
-    left join admin_units as unit_1
-        on unit_1.admin_unit_code = unit_0.parent_admin_unit_code
-        and unit_1.valid_from_date <= unit_0.valid_from_date
-        and (unit_1.valid_to_date is null or unit_1.valid_to_date >= unit_0.valid_from_date)
-    left join admin_units as unit_2
-        on unit_2.admin_unit_code = unit_1.parent_admin_unit_code
-        and unit_2.valid_from_date <= unit_0.valid_from_date
-        and (unit_2.valid_to_date is null or unit_2.valid_to_date >= unit_0.valid_from_date)
+        admin_units.admin_unit_code as unit_code,
+        admin_units.admin_unit_name as unit_name,
+        admin_units.admin_unit_level as cap,
+        admin_units.parent_admin_unit_code as parent_code,
+        admin_units.valid_from_date as valid_from,
+        admin_units.valid_to_date as valid_to,
+        admin_units.successor_admin_unit_code as successor_code,
+        admin_unit_positions.district_code,
+        admin_unit_positions.province_code
+    from admin_units
+    left join admin_unit_positions
+        on admin_unit_positions.admin_unit_code = admin_units.admin_unit_code
+        and admin_unit_positions.valid_from_date <= admin_units.valid_from_date
+        and (admin_unit_positions.valid_to_date is null
+            or admin_unit_positions.valid_to_date >= admin_units.valid_from_date)
 
 ),
 

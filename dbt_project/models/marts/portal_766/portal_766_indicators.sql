@@ -3,6 +3,9 @@
 -- rate, and the points of the rule set valid on the period's last day. Agencies carry 1.4,
 -- 2.1, 3.3, 3.6, 4.1–4.5 and 5.4; the province also 1.1, 1.2, 3.1, 3.2, 3.5 and 3.7. 1.3,
 -- 5.2 and 5.3 have no source here (no content fields, no feedback source): never a row.
+-- Agency rows hold the dossiers the portal counts under the agency at the period's end (a
+-- successor those of the agencies that ended before it: int_portal_766__period_agencies);
+-- province rows every dossier of the province, whatever its agency became.
 with
 
 dossier_counts as (

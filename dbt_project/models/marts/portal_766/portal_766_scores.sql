@@ -5,6 +5,10 @@
 -- an agency, the `Tổng cộng` row for the province. The province's portal scores are that
 -- row's `Điểm …` cells (sources.md 2a: the province's own scores, not sums), kept by the
 -- ingest in raw/portal_766_totals and given their province in int_portal_766__province_reports.
+-- An agency's recomputed points count the dossiers the portal counts under it at the month's
+-- end (int_portal_766__period_agencies, through portal_766_indicators): the dossiers of an
+-- agency that ended before the month's end are its successor's, as in the report's rows, so
+-- an ended agency has no unit-month of its own after its end.
 {%- set portal_columns = [
     ('cong_khai', 'publicity_score'),
     ('tien_do', 'progress_score'),

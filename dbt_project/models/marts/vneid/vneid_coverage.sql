@@ -11,9 +11,9 @@ commune_snapshots as (
 
 ),
 
-admin_units as (
+admin_unit_positions as (
 
-    select * from {{ ref('stg_reference__admin_units') }}
+    select * from {{ ref('int_units__admin_unit_positions') }}
 
 ),
 
@@ -37,40 +37,24 @@ list_snapshot_dates as (
 
 ),
 
-rank_unit_rows as (
+locate_unit_rows as (
 
-    -- Each unit's row on the snapshot date: the row valid then, else the row that ended last
-    -- before it (the rule kpis.md gives for agencies).
+    -- Each unit's row on the snapshot date and its district and province then
+    -- (int_units__admin_unit_positions: the row valid then, else the row that ended last
+    -- before it, the rule kpis.md gives for agencies).
     select
         list_snapshot_dates.snapshot_date,
-        admin_units.admin_unit_code,
-        admin_units.admin_unit_name,
-        admin_units.admin_unit_level,
-        admin_units.parent_admin_unit_code,
-        (admin_units.valid_to_date is null
-            or admin_units.valid_to_date >= list_snapshot_dates.snapshot_date) as is_valid,
-        row_number() over (
-            partition by list_snapshot_dates.snapshot_date, admin_units.admin_unit_code
-            order by
-                case
-                    when admin_units.valid_to_date is null
-                        or admin_units.valid_to_date >= list_snapshot_dates.snapshot_date
-                        then 0
-                    else 1
-                end,
-                admin_units.valid_to_date desc,
-                admin_units.valid_from_date desc
-        ) as row_rank
+        admin_unit_positions.admin_unit_code,
+        admin_unit_positions.admin_unit_name,
+        admin_unit_positions.admin_unit_level,
+        admin_unit_positions.is_valid,
+        admin_unit_positions.district_code,
+        admin_unit_positions.province_code
     from list_snapshot_dates
-    inner join admin_units
-        on admin_units.valid_from_date <= list_snapshot_dates.snapshot_date
-
-),
-
-keep_unit_rows as (
-
-    select * from rank_unit_rows
-    where row_rank = 1
+    inner join admin_unit_positions
+        on admin_unit_positions.valid_from_date <= list_snapshot_dates.snapshot_date
+        and (admin_unit_positions.valid_to_date is null
+            or admin_unit_positions.valid_to_date >= list_snapshot_dates.snapshot_date)
 
 ),
 
@@ -79,7 +63,7 @@ list_expected_communes as (
     select
         snapshot_date,
         admin_unit_code
-    from keep_unit_rows
+    from locate_unit_rows
     where admin_unit_level = 'xa' and is_valid
 
 ),
@@ -109,7 +93,7 @@ find_sole_provinces as (
     select
         snapshot_date,
         max(admin_unit_code) as province_code
-    from keep_unit_rows
+    from locate_unit_rows
     where admin_unit_level = 'tinh' and is_valid
     group by snapshot_date
     having count(*) = 1
@@ -118,32 +102,21 @@ find_sole_provinces as (
 
 locate_districts as (
 
-    -- District: only a `huyen` parent is one (after mid-2025 communes hang from the
-    -- province). Province: up the parent chain, on the snapshot date, to the `tinh`.
+    -- District: the `huyen` the commune hangs from on the snapshot date (none after mid-2025:
+    -- communes then hang from the province). Province: the `tinh` up its parent chain then.
     select
         combine_communes.*,
-        coalesce(keep_unit_rows.admin_unit_name, combine_communes.reported_name) as unit_name,
-        case when parent_rows.admin_unit_level = 'huyen' then parent_rows.admin_unit_code end as district_code,
+        coalesce(locate_unit_rows.admin_unit_name, combine_communes.reported_name) as unit_name,
+        locate_unit_rows.district_code,
         cast(null as {{ dbt.type_string() }}) as tier_code,
         case
-            when keep_unit_rows.admin_unit_code is null then find_sole_provinces.province_code
-            when parent_rows.admin_unit_level = 'tinh' then parent_rows.admin_unit_code
-            when grandparent_rows.admin_unit_level = 'tinh' then grandparent_rows.admin_unit_code
-            when great_grandparent_rows.admin_unit_level = 'tinh' then great_grandparent_rows.admin_unit_code
+            when locate_unit_rows.admin_unit_code is null then find_sole_provinces.province_code
+            else locate_unit_rows.province_code
         end as province_code
     from combine_communes
-    left join keep_unit_rows
-        on keep_unit_rows.snapshot_date = combine_communes.snapshot_date
-        and keep_unit_rows.admin_unit_code = combine_communes.unit_code
-    left join keep_unit_rows as parent_rows
-        on parent_rows.snapshot_date = combine_communes.snapshot_date
-        and parent_rows.admin_unit_code = keep_unit_rows.parent_admin_unit_code
-    left join keep_unit_rows as grandparent_rows
-        on grandparent_rows.snapshot_date = combine_communes.snapshot_date
-        and grandparent_rows.admin_unit_code = parent_rows.parent_admin_unit_code
-    left join keep_unit_rows as great_grandparent_rows
-        on great_grandparent_rows.snapshot_date = combine_communes.snapshot_date
-        and great_grandparent_rows.admin_unit_code = grandparent_rows.parent_admin_unit_code
+    left join locate_unit_rows
+        on locate_unit_rows.snapshot_date = combine_communes.snapshot_date
+        and locate_unit_rows.admin_unit_code = combine_communes.unit_code
     left join find_sole_provinces
         on find_sole_provinces.snapshot_date = combine_communes.snapshot_date
 
@@ -204,7 +177,7 @@ name_units as (
         sum_units.activated_count,
         sum_units.communes_missing
     from sum_units
-    left join keep_unit_rows as district_rows
+    left join locate_unit_rows as district_rows
         on sum_units.level = 'district'
         and district_rows.snapshot_date = sum_units.snapshot_date
         and district_rows.admin_unit_code = sum_units.unit_code
