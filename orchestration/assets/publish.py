@@ -169,7 +169,7 @@ def publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     except PublishInProgress as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     finally:
-        timings.record(warehouse.settings.warehouse_dir, "publish", time.perf_counter() - started, context.run_id)
+        timings.record(warehouse.settings.warehouse_dir, "publish", time.perf_counter() - started, context.run.run_id)
 
 
 def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -207,7 +207,7 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     write_data_quality(
         settings.warehouse_db,
         data_quality.data_quality_frame(
-            context.run_id,
+            context.run.run_id,
             checked_at,
             data_quality.check_rows(outcomes)
             + data_quality.load_rows(records)
@@ -235,7 +235,7 @@ def _publication(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         publish_dir=settings.publish_dir,
         marts=[*MARTS, "data_quality"],
         manifest=manifest,
-        run_id=context.run_id,
+        run_id=context.run.run_id,
         published_at=checked_at,
         keep=warehouse.publications_kept,
         write_extra=lambda folder, full_manifest: write_all_reports(folder, full_manifest, settings),

@@ -64,7 +64,7 @@ def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     settings = warehouse.settings
     raw_layer.ensure_schema_files(settings.warehouse_dir)
     inventory = catch_up.scan(settings)
-    with timed(settings.warehouse_dir, "ingest", context.run_id, table="reference"):
+    with timed(settings.warehouse_dir, "ingest", context.run.run_id, table="reference"):
         results = load_reference(settings.landing_dir, settings.warehouse_dir)
     records = []
     for result in results:
@@ -83,7 +83,7 @@ def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "rejected_files": len([r for r in records if r.rejected]),
         }
     )
-    with timed(settings.warehouse_dir, "checks", context.run_id, table="reference"):
+    with timed(settings.warehouse_dir, "checks", context.run.run_id, table="reference"):
         gx_summary = _validate_reference(frames)
     yield from door_check_results(REFERENCE_KEY, records, gx_summary)
 
@@ -126,7 +126,7 @@ def _partitioned_raw_asset(
         inventory = catch_up.scan(settings)
         loaded, skipped, to_load = [], [], []
         delivered = catch_up.partition_keys(inventory, table)
-        unfinished = catch_up.unfinished_load_runs(context.instance, settings.warehouse_dir, context.run_id)
+        unfinished = catch_up.unfinished_load_runs(context.instance, settings.warehouse_dir, context.run.run_id)
         started = time.perf_counter()
         for key in context.partition_keys:
             if key not in delivered:
@@ -139,7 +139,7 @@ def _partitioned_raw_asset(
                 or _companion_missing(settings, table, key)
             ):
                 record = read_partition_record(settings.warehouse_dir, table, key)
-                if record is not None and record.run_id == context.run_id:
+                if record is not None and record.run_id == context.run.run_id:
                     # loaded by an earlier attempt of this step (a retry): its checks
                     # below must still cover it
                     loaded.append(record)
@@ -155,7 +155,7 @@ def _partitioned_raw_asset(
             for key, result in results:
                 record = LoadRecord.of(
                     result,
-                    run_id=context.run_id,
+                    run_id=context.run.run_id,
                     delivery_fingerprint=catch_up.delivery_fingerprint(inventory, table, key),
                     reference_fingerprint=catch_up.reference_fingerprint(inventory),
                     pii_key_id=pii.key_id(settings.require_pii_key()) if table == "dossier_versions" else None,
@@ -164,7 +164,7 @@ def _partitioned_raw_asset(
                 record = load_records.record_in_force(record, previous, settings.warehouse_dir)
                 save_partition_record(settings.warehouse_dir, table, key, record)
                 loaded.append(record)
-        timings.record(settings.warehouse_dir, "ingest", time.perf_counter() - started, context.run_id,
+        timings.record(settings.warehouse_dir, "ingest", time.perf_counter() - started, context.run.run_id,
                        table=table, partitions=len(loaded))  # fmt: skip
         context.log.info(f"{table}: loaded {len(loaded)} partition(s), {len(skipped)} unchanged")
         yield dg.MaterializeResult(
@@ -176,7 +176,7 @@ def _partitioned_raw_asset(
                 "rejected_files": len([r for r in loaded if r.rejected]),
             }
         )
-        with timed(settings.warehouse_dir, "checks", context.run_id, table=table, batches=len(loaded)):
+        with timed(settings.warehouse_dir, "checks", context.run.run_id, table=table, batches=len(loaded)):
             gx_summary = _validate_partitions(settings, table, [r for r in loaded if not r.rejected])
         yield from door_check_results(asset_key, loaded, gx_summary, with_total_row)
 

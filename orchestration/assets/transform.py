@@ -87,7 +87,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         settings, full_refresh=context.run.tags.get(dbt_increment.FULL_REFRESH_TAG) == "true"
     )
     context.log.info(increment.describe())
-    with timed(settings.warehouse_dir, "dbt", context.run_id,
+    with timed(settings.warehouse_dir, "dbt", context.run.run_id,
                increment="full" if increment.full_refresh else len(increment.changed_days)):  # fmt: skip
         # artifacts and logs beside the warehouse, not in the source tree; a fixed folder
         # keeps dbt's partial parsing between runs

@@ -29,7 +29,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest.common.processes import spawn_pool
-from publish.reports.labels import ROMAN, fmt_date, period_label, province_place
+from publish.reports.labels import PERIOD_NOUNS, ROMAN, calendar_end, fmt_date, period_label, province_place
 from publish.reports.marts import AGENCY_NAMES, BIEU_06_COUNTS, Marts, Period, pick_province
 from publish.reports.safe_text import neutralise_cell
 
@@ -394,9 +394,15 @@ def write_form_top(sheet: Worksheet, period: Period, unit_line: str, reporting_u
     sheet["A4"].alignment = CENTER
     sheet.row_dimensions[4].height = 36
     sheet.merge_cells(start_row=5, start_column=1, end_row=5, end_column=LAST_COL)
+    # the period that holds data_through ends on it (bieu_06.period_end): say that it is not
+    # over, so that a printed month of three weeks is not read as the whole month
+    unfinished = (
+        f", {PERIOD_NOUNS.get(period.period_type, 'kỳ')} chưa kết thúc"
+        if period.end < calendar_end(period.period_type, period.period) else ""
+    )
     sheet["A5"] = (
         f"Kỳ báo cáo: {period_label(period.period_type, period.period)} "
-        f"(từ ngày {fmt_date(period.start)} đến ngày {fmt_date(period.end)})"
+        f"(từ ngày {fmt_date(period.start)} đến ngày {fmt_date(period.end)}{unfinished})"
     )
     sheet["A5"].alignment = CENTER
     sheet["A5"].font = REGULAR

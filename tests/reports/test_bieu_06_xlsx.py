@@ -55,6 +55,8 @@ def test_header_is_the_official_layout(reports_publication, bieu_06):
     assert sheet["A6"].value == f"Toàn {province_place(province)}"
     assert sheet["A4"].value.startswith("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
     assert "6 tháng đầu năm 2024" in sheet["A5"].value and "01/01/2024" in sheet["A5"].value
+    # the sample's data end on 22/04/2024: the half-year is not over, and the form says so
+    assert sheet["A5"].value.endswith("đến ngày 22/04/2024, kỳ 6 tháng chưa kết thúc)")
     top, mid, low = HEADER_TOP, HEADER_TOP + 1, HEADER_TOP + 2
     assert sheet.cell(top, 1).value == "STT"
     assert sheet.cell(top, 3).value == "Số hồ sơ nhận giải quyết"
@@ -96,3 +98,15 @@ def test_every_row_equals_bieu_06(reports_publication, bieu_06):
             if name not in (SUMMARY_SHEET, PROVINCE_FIELDS_SHEET, INDEX_SHEET):
                 last = list(data_rows(workbook[name]))[-1]
                 assert list(last[2:]) == figures[(period, "agency", name)]
+
+
+def test_only_an_unfinished_period_is_marked_unfinished(reports_publication):
+    """A month that ended before data_through reads as it always has; the month that holds
+    data_through says it is not over."""
+    reports = reports_publication[0] / "reports"
+    titles = {
+        path.stem.removeprefix("bieu_06_"): load_workbook(path, read_only=True)[SUMMARY_SHEET]["A5"].value
+        for path in sorted(reports.glob("bieu_06_2024-0[1-4].xlsx"))
+    }
+    assert titles["2024-04"].endswith("(từ ngày 01/04/2024 đến ngày 22/04/2024, tháng chưa kết thúc)")
+    assert titles["2024-03"].endswith("(từ ngày 01/03/2024 đến ngày 31/03/2024)")
