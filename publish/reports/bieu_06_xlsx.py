@@ -29,7 +29,14 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest.common.processes import spawn_pool
-from publish.reports.labels import PERIOD_NOUNS, ROMAN, calendar_end, fmt_date, period_label, province_place
+from publish.reports.labels import (
+    PERIOD_NOUNS,
+    ROMAN,
+    calendar_end,
+    fmt_date,
+    period_label,
+    province_place,
+)
 from publish.reports.marts import AGENCY_NAMES, BIEU_06_COUNTS, Marts, Period, pick_province
 from publish.reports.safe_text import neutralise_cell
 
