@@ -556,7 +556,13 @@ def portal_766_data(marts: Marts, periods: list[Period], agency_units: list[list
             i = agency(code, (mine or theirs)[0])
             own_value = mine[1] if mine else None
             rule_value = theirs[1] if theirs else None
-            diff = own_value - rule_value if own_value is not None and rule_value is not None else None
+            # Both 2.1 figures count Biểu 06 column 3 (dossiers to handle), so their
+            # denominators agree unless the portal counts under this agency the dossiers of
+            # agencies that ended before the period's end (int_portal_766__period_agencies):
+            # then the two rates are of different dossiers and no difference is shown.
+            same_dossiers = not (mine and theirs) or mine[3] == theirs[3]
+            diff = (own_value - rule_value
+                    if same_dossiers and own_value is not None and rule_value is not None else None)
             row = [i, ratio(*mine[1:]) if mine else None, ratio(*theirs[1:]) if theirs else None]
             if entry["monthly"]:
                 counts = late.get(period, {}).get(code, {})

@@ -567,3 +567,45 @@ def test_the_scorecard_shows_the_766_groups(reports_publication, marts_db):
     for _, points in rows:
         if points is not None:
             assert fmt_decimal(points) in text
+
+
+def test_an_agency_counting_another_agencys_dossiers_shows_no_difference(reports_publication, browser, tmp_path):
+    """When the portal counts under an agency the dossiers of one that ended before the
+    period's end, the portal rule's 2.1 has a larger denominator than the agency's own
+    progress_766: the two rates are of different dossiers, so the table shows no difference
+    ("khác tập hồ sơ*", with the note), ranks the row last, and still shows both rates."""
+    require_766(reports_publication[0] / MARTS_DB)
+    folder = tmp_path / "publication"
+    shutil.copytree(reports_publication[0], folder)
+    month = portal_months(folder / MARTS_DB)[-1]
+    with duckdb.connect(str(folder / MARTS_DB)) as con:
+        agency, numerator, denominator = con.execute(
+            "select unit_code, numerator, denominator from marts.portal_766_indicators where level = 'agency' "
+            "and indicator_code = '2.1' and period_type = 'month' and period = ? order by unit_code limit 1",
+            [month],
+        ).fetchone()
+        # as if a predecessor's dossier (on time) had been added to the agency's row
+        con.execute(
+            "update marts.portal_766_indicators set denominator = denominator + 1, numerator = numerator + 1, "
+            "rate = (numerator + 1) / (denominator + 1) where level = 'agency' and indicator_code = '2.1' "
+            "and period_type = 'month' and period = ? and unit_code = ?",
+            [month, agency],
+        )
+    write_reports(folder)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto((folder / "reports" / "dashboard.html").as_uri(), wait_until="load", timeout=60_000)
+        page.select_option("#f-period", f"month|{month}")
+        rows = page.locator("#portal-766-agencies tbody tr").evaluate_all(
+            "rows => rows.map(r => [r.dataset.agency, r.querySelector('[data-diff]').textContent,"
+            " r.querySelector('[data-diff]').dataset.sameDossiers, r.querySelector('[data-portal-rule]').dataset.portalRule])")
+        by_code = {code: (text, same, rule) for code, text, same, rule in rows}
+        assert by_code[agency][:2] == ("khác tập hồ sơ*", "false")
+        assert float(by_code[agency][2]) == pytest.approx((numerator + 1) / (denominator + 1))
+        assert all(same == "true" for code, (_, same, _) in by_code.items() if code != agency)
+        # ranked by the largest difference: a row without one comes after every row with one
+        position = [code for code, *_ in rows].index(agency)
+        assert all(text in ("–", "khác tập hồ sơ*") for _, text, *_ in rows[position:])
+        assert page.locator("#p766-other-dossiers").is_visible()
+    finally:
+        page.close()

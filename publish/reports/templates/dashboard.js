@@ -550,18 +550,25 @@
     fillRows(document.querySelector("#portal-766-agencies tbody"), entry.agencies.map(function (r) {
       var unit = P.agencies[r[0]];
       var own = ratioValue(r[1]), rule = ratioValue(r[2]);
-      var diff = own !== null && rule !== null ? own - rule : null;
+      /* different denominators: the portal also counts here the dossiers of agencies that
+         ended before the period's end (dashboard.portal_766_data); no difference then */
+      var sameDossiers = !(r[1] && r[2]) || r[1][1] === r[2][1];
+      var diff = sameDossiers && own !== null && rule !== null ? own - rule : null;
       var cells = [
         [unit[0], false, null, "code"], [unit[1], false, null, "name"],
         [fmtPct(own), true, { "data-own": attrValue(own) }],
         [fmtPct(rule), true, { "data-portal-rule": attrValue(rule) }],
-        [diff === null ? "–" : (diff > 0 ? "+" : "") + fixed(diff * 100, 2) + " điểm %", true, { "data-diff": attrValue(diff) }]
+        [diff !== null ? (diff > 0 ? "+" : "") + fixed(diff * 100, 2) + " điểm %" : sameDossiers ? "–" : "khác tập hồ sơ*",
+         true, { "data-diff": attrValue(diff), "data-same-dossiers": String(sameDossiers) }]
       ];
       if (entry.monthly) {
         cells.push([fmtDecimal(r[3]), true, { "data-portal-points": attrValue(r[3]) }]);
         (r[4] || []).forEach(function (count, i) { cells.push([fmtInt(count), true, { "data-reason": P.reasons[i] }]); });
       }
       return { attrs: { "data-agency": unit[0] }, cells: cells };
+    }));
+    showIf("p766-other-dossiers", entry.agencies.some(function (r) {
+      return r[1] && r[2] && r[1][1] !== r[2][1];
     }));
     var search = document.getElementById("progress-search");
     if (search) { applySearch("portal-766-agencies", search.value, null); }
