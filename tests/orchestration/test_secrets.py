@@ -142,15 +142,15 @@ def test_the_ui_shows_the_variables_not_the_values(settings):
 
     repo = {"repositoryLocationName": "tthc", "repositoryName": "__repository__"}
     workspace = str(PROJECT_ROOT / "workspace.yaml")
+    # The query runs in a thread of its own: execute_dagster_graphql calls asyncio.run, which
+    # fails in a worker whose thread already runs an event loop (Playwright's sync API, left
+    # open by the session's browser fixture when a browser test ran earlier on the same worker).
     with (
         dg.instance_for_test() as instance,
         define_out_of_process_context(workspace, None, instance) as context,
+        ThreadPoolExecutor(max_workers=1) as thread,
     ):
-        # in a thread of its own: execute_dagster_graphql calls asyncio.run, which fails in a
-        # worker whose thread already runs an event loop (Playwright's sync API, left open by
-        # the session's browser fixture when a browser test ran earlier on the same worker)
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            result = thread.submit(execute_dagster_graphql, context, RESOURCES_QUERY, {"repo": repo}).result()
+        result = thread.submit(execute_dagster_graphql, context, RESOURCES_QUERY, {"repo": repo}).result()
     answer = result.data["allTopLevelResourceDetailsOrError"]
     assert answer["__typename"] == "ResourceDetailsList", answer
     warehouse = next(r for r in answer["results"] if r["name"] == "warehouse")
